@@ -1,0 +1,44 @@
+import { Elysia } from "elysia";
+import { Unauthorized } from "../../errors.ts";
+import type { Account } from "../../store/accounts.ts";
+import type { RouteDeps } from "../app.ts";
+import { jsonResponse } from "../respond.ts";
+import type { Visit } from "../visit.ts";
+import { openApiDocument } from "./openapi.ts";
+
+/** The account of an API request, or 401. */
+export function requireAccount(visit: Visit): Account {
+  const account = visit.session?.account;
+  if (!account) throw new Unauthorized("auth.required", "Log in first: this needs a youmeet session.");
+  return account;
+}
+
+/** The stable JSON API under /api/v1. */
+export function apiRoutes(deps: RouteDeps) {
+  const { visits } = deps;
+  const document = JSON.stringify(openApiDocument(deps.config.publicUrl));
+  return new Elysia({ name: "api-v1", prefix: "/api/v1" })
+    .get("/openapi.json", () => new Response(document, { headers: { "content-type": "application/json; charset=utf-8" } }))
+    .get("/me", ({ request }) => {
+      const visit = visits.of(request);
+      const account = requireAccount(visit);
+      return jsonResponse({
+        youmeetId: account.youmeetId,
+        telegramId: account.telegramId,
+        firstName: account.firstName,
+        lastName: account.lastName,
+        username: account.username,
+        photoUrl: account.photoUrl,
+        language: visit.language,
+        region: account.region,
+        createdAt: new Date(account.createdAt).toISOString(),
+      });
+    })
+    .all("/*", ({ request }) => {
+      const visit = visits.of(request);
+      return jsonResponse(
+        { error: { code: "not_found", message: "There is no such API endpoint.", requestId: visit.requestId } },
+        404,
+      );
+    });
+}

@@ -1,0 +1,26 @@
+import { t } from "elysia";
+
+/** The error body every /api/v1 failure answers. */
+export const ErrorBody = t.Object(
+  {
+    error: t.Object({
+      code: t.String({ description: "Stable machine-readable code, e.g. auth.required." }),
+      message: t.String({ description: "A sentence for people." }),
+      requestId: t.String({ description: "Quote this to the operator." }),
+    }),
+  },
+  { $id: "#/components/schemas/Error" },
+);
+
+/** The logged-in account as /api/v1/me answers it. */
+export const Me = t.Object({
+  youmeetId: t.String({ description: "Your youmeet ID, which others use to add you as a contact.", examples: ["k7m-p3q-x9z"] }),
+  telegramId: t.Integer(),
+  firstName: t.String(),
+  lastName: t.Union([t.String(), t.Null()]),
+  username: t.Union([t.String(), t.Null()], { description: "Telegram @username without the @." }),
+  photoUrl: t.Union([t.String(), t.Null()]),
+  language: t.String({ description: "Interface language in effect: en or ru." }),
+  region: t.Union([t.String(), t.Null()], { description: "Region subtag of the Telegram language code, if any." }),
+  createdAt: t.String({ format: "date-time" }),
+});

@@ -1,0 +1,98 @@
+import { errorFragment, errorPage } from "../../views/pages/error.ts";
+import { DomainError } from "../errors.ts";
+import type { Logger } from "../log/logger.ts";
+import { htmlResponse, jsonResponse } from "./respond.ts";
+import type { Visit } from "./visit.ts";
+
+/** A refusal made by the HTTP layer itself (CSRF, rate limit, body size, not found). */
+export class HttpRefusal extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+    this.name = "HttpRefusal";
+  }
+}
+
+const STATUS_OF_KIND: Record<DomainError["kind"], number> = {
+  bad_input: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  limit_reached: 403,
+  conflict: 409,
+};
+
+interface Mapped {
+  status: number;
+  code: string;
+  message: string;
+  headers: Record<string, string>;
+}
+
+/**
+ * The one place errors become answers: JSON `{error:{code,message}}` under /api, an htmx
+ * fragment for htmx, a full page otherwise. Unknown errors are logged with detail once,
+ * and the user sees a short sentence with the request id.
+ */
+export function errorResponse(error: unknown, visit: Visit, logger: Logger): Response {
+  const mapped = mapError(error, visit, logger);
+  const path = new URL(visit.request.url).pathname;
+  if (path.startsWith("/api/")) {
+    return jsonResponse(
+      { error: { code: mapped.code, message: mapped.message, requestId: visit.requestId } },
+      mapped.status,
+      mapped.headers,
+    );
+  }
+  const ctx = visit.pageContext();
+  const content = { title: titleFor(mapped.status, visit), message: mapped.message };
+  return htmlResponse(visit.isHtmx ? errorFragment(ctx, content) : errorPage(ctx, content), mapped.status, mapped.headers);
+}
+
+function mapError(error: unknown, visit: Visit, logger: Logger): Mapped {
+  const { t } = visit;
+  if (error instanceof DomainError) {
+    return { status: STATUS_OF_KIND[error.kind], code: error.code, message: error.message, headers: {} };
+  }
+  if (error instanceof HttpRefusal) {
+    return { status: error.status, code: error.code, message: error.message, headers: error.headers };
+  }
+  const code = (error as { code?: unknown })?.code;
+  if (code === "NOT_FOUND") return { status: 404, code: "not_found", message: t("error.404.body"), headers: {} };
+  if (code === "VALIDATION") return { status: 400, code: "request.invalid", message: validationMessage(error), headers: {} };
+  if (code === "PARSE") {
+    return { status: 400, code: "request.unreadable", message: "The request body could not be read.", headers: {} };
+  }
+  logger.error("request_failed", { request_id: visit.requestId, error: error instanceof Error ? error : String(error) });
+  return { status: 500, code: "internal", message: t("error.500.body", { id: visit.requestId }), headers: {} };
+}
+
+/** One readable sentence from a schema validation failure: which field and what is wrong. */
+function validationMessage(error: unknown): string {
+  const detail = (error as { valueError?: { path?: string; message?: string } }).valueError;
+  const field = detail?.path?.replace(/^\//, "").replace(/\//g, ".");
+  if (field) return `The field "${field}" is invalid: ${(detail?.message ?? "unexpected value").toLowerCase()}.`;
+  return "The request is invalid.";
+}
+
+function titleFor(status: number, visit: Visit): string {
+  const { t } = visit;
+  switch (status) {
+    case 401:
+      return t("login.failed.title");
+    case 403:
+      return t("error.403.title");
+    case 404:
+      return t("error.404.title");
+    case 413:
+      return t("error.413.title");
+    case 429:
+      return t("error.429.title");
+    default:
+      return status >= 500 ? t("error.500.title") : t("error.403.title");
+  }
+}

@@ -1,0 +1,148 @@
+/**
+ * How the SFU builds and guards werift peer connections: codecs, header extensions, ICE
+ * settings, the STUN fallback werift sneaks in, and socket buffers. Both the server and the
+ * test peers use these helpers, so "no public STUN" is enforced and tested in one place.
+ */
+
+import {
+  RTCPeerConnection,
+  RTCRtpCodecParameters,
+  useAudioLevelIndication,
+  useFIR,
+  useNACK,
+  usePLI,
+  useREMB,
+  useSdesMid,
+  type PeerConfig,
+} from "werift";
+import type { IceServerConfig, VideoCodecName } from "./types.ts";
+
+/** UDP receive buffer per socket: the ~208 KiB default overflowed under bursts (trap 8). */
+export const RECV_BUFFER_BYTES = 4 * 1024 * 1024;
+
+/** Opus as browsers offer it; payload type 111 matches Chrome so answers need no remap. */
+export function opusCodec(): RTCRtpCodecParameters {
+  return new RTCRtpCodecParameters({
+    mimeType: "audio/opus",
+    clockRate: 48000,
+    channels: 2,
+    payloadType: 111,
+    parameters: "minptime=10;useinbandfec=1",
+    rtcpFeedback: [],
+  });
+}
+
+/** The one video codec of the SFU, with the feedback an SFU needs (NACK, PLI, FIR, REMB). */
+export function videoCodec(name: VideoCodecName): RTCRtpCodecParameters {
+  const rtcpFeedback = [useNACK(), usePLI(), useFIR(), useREMB()];
+  if (name === "H264") {
+    return new RTCRtpCodecParameters({
+      mimeType: "video/H264",
+      clockRate: 90000,
+      payloadType: 102,
+      parameters: "level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f",
+      rtcpFeedback,
+    });
+  }
+  return new RTCRtpCodecParameters({ mimeType: "video/VP8", clockRate: 90000, payloadType: 96, rtcpFeedback });
+}
+
+/** What one peer connection of ours needs to know to be configured. */
+export interface RtcSettings {
+  videoCodec: VideoCodecName;
+  iceServers: IceServerConfig[];
+  iceAdditionalHostAddresses: string[];
+  iceTcp: boolean;
+  /** Ports this connection may bind: a leased block, never the whole range. */
+  portBlock?: [number, number];
+  /**
+   * Header extensions to negotiate. The publisher side wants the audio level (active speaker)
+   * and mid; transport-cc is left out on purpose (trap 4: werift's TWCC throttles Chrome).
+   * The subscriber side negotiates none, because we clear extensions before sending.
+   */
+  headerExtensions: "publisher" | "subscriber" | "none";
+}
+
+/** Builds a werift configuration with no default that could reach a public server. */
+export function buildPeerConfig(settings: RtcSettings): Partial<PeerConfig> {
+  const audioExt = settings.headerExtensions === "publisher" ? [useSdesMid(), useAudioLevelIndication()] : [];
+  const videoExt = settings.headerExtensions === "publisher" ? [useSdesMid()] : [];
+  return {
+    codecs: { audio: [opusCodec()], video: [videoCodec(settings.videoCodec)] },
+    headerExtensions: { audio: audioExt, video: videoExt },
+    // Explicit list (possibly empty): werift's default is Google's STUN server (trap 1).
+    iceServers: settings.iceServers.map((server) => ({ ...server })),
+    iceAdditionalHostAddresses: [...settings.iceAdditionalHostAddresses],
+    iceUseIpv6: false,
+    iceUseTcp: settings.iceTcp,
+    icePortRange: settings.portBlock ? [settings.portBlock[0], settings.portBlock[1]] : undefined,
+    // One transport per connection: one socket per host address, which ports.ts counts on.
+    bundlePolicy: "max-bundle",
+  };
+}
+
+/** Creates a peer connection from settings and closes werift's STUN fallback right away. */
+export function createPeerConnection(settings: RtcSettings): RTCPeerConnection {
+  const pc = new RTCPeerConnection(buildPeerConfig(settings));
+  forbidDefaultStun(pc);
+  return pc;
+}
+
+/** True when the settings name a STUN server of the operator's own. */
+function hasOwnStun(pc: RTCPeerConnection): boolean {
+  return pc.config.iceServers.some((server) =>
+    (Array.isArray(server.urls) ? server.urls : [server.urls]).some((url) => /^stuns?:/i.test(url)),
+  );
+}
+
+/**
+ * werift's ICE Connection falls back to stun.l.google.com:19302 whenever no STUN server is
+ * configured, even with `iceServers: []` (trap 1). Clear that fallback on every transport
+ * that exists; call before each setLocalDescription, which is when gathering starts.
+ */
+export function forbidDefaultStun(pc: RTCPeerConnection): void {
+  if (hasOwnStun(pc)) return;
+  for (const transport of pc.iceTransports) {
+    const connection = transport.connection as unknown as { stunServer?: unknown };
+    connection.stunServer = undefined;
+  }
+}
+
+/** The STUN servers werift would query for this connection's transports (for tests). */
+export function effectiveStunServers(pc: RTCPeerConnection): unknown[] {
+  return pc.iceTransports
+    .map((transport) => (transport.connection as unknown as { stunServer?: unknown }).stunServer)
+    .filter((server) => server !== undefined);
+}
+
+/** Raises the receive buffer of every UDP socket the connection has bound (trap 8). */
+export function enlargeRecvBuffers(pc: RTCPeerConnection, bytes = RECV_BUFFER_BYTES): number {
+  let done = 0;
+  for (const transport of pc.iceTransports) {
+    const protocols = (transport.connection as unknown as { protocols?: unknown[] }).protocols ?? [];
+    for (const protocol of protocols) {
+      const socket = (protocol as { transport?: { socket?: { setRecvBufferSize?: (n: number) => void } } })
+        .transport?.socket;
+      if (!socket?.setRecvBufferSize) continue;
+      try {
+        socket.setRecvBufferSize(bytes);
+        done++;
+      } catch {
+        // Not every platform lets us raise it (e.g. a low rmem_max); the default still works.
+      }
+    }
+  }
+  return done;
+}
+
+/** Number of UDP/TCP sockets werift bound for this connection (port accounting checks). */
+export function boundSocketCount(pc: RTCPeerConnection): number {
+  let count = 0;
+  for (const transport of pc.iceTransports) {
+    const connection = transport.connection as unknown as { localCandidates?: { type: string }[] };
+    for (const candidate of connection.localCandidates ?? []) {
+      if (candidate.type === "host") count++;
+    }
+  }
+  return count;
+}

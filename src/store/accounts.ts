@@ -1,0 +1,166 @@
+import type { Database } from "bun:sqlite";
+
+/** An account as the rest of the code sees it. Times are Unix milliseconds. */
+export interface Account {
+  id: number;
+  youmeetId: string;
+  telegramId: number;
+  firstName: string;
+  lastName: string | null;
+  username: string | null;
+  photoUrl: string | null;
+  telegramLanguage: string | null;
+  region: string | null;
+  language: string | null;
+  createdAt: number;
+  updatedAt: number;
+  lastSeenAt: number;
+}
+
+/** The fields Telegram gives us, written on every login. */
+export interface TelegramProfile {
+  telegramId: number;
+  firstName: string;
+  lastName: string | null;
+  username: string | null;
+  photoUrl: string | null;
+  telegramLanguage: string | null;
+  region: string | null;
+}
+
+interface AccountRow {
+  id: number;
+  youmeet_id: string;
+  telegram_id: number;
+  first_name: string;
+  last_name: string | null;
+  username: string | null;
+  photo_url: string | null;
+  telegram_language: string | null;
+  region: string | null;
+  language: string | null;
+  created_at: number;
+  updated_at: number;
+  last_seen_at: number;
+}
+
+const COLUMNS = `id, youmeet_id, telegram_id, first_name, last_name, username, photo_url,
+  telegram_language, region, language, created_at, updated_at, last_seen_at`;
+
+function toAccount(row: AccountRow | null): Account | null {
+  if (!row) return null;
+  return {
+    id: row.id,
+    youmeetId: row.youmeet_id,
+    telegramId: row.telegram_id,
+    firstName: row.first_name,
+    lastName: row.last_name,
+    username: row.username,
+    photoUrl: row.photo_url,
+    telegramLanguage: row.telegram_language,
+    region: row.region,
+    language: row.language,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    lastSeenAt: row.last_seen_at,
+  };
+}
+
+/** SQL over the accounts table. */
+export class AccountStore {
+  constructor(private readonly db: Database) {}
+
+  /** The account with this internal id, or null. */
+  findById(id: number): Account | null {
+    return toAccount(this.db.query<AccountRow, [number]>(`SELECT ${COLUMNS} FROM accounts WHERE id = ?`).get(id));
+  }
+
+  /** The account with this Telegram id, or null. */
+  findByTelegramId(telegramId: number): Account | null {
+    return toAccount(
+      this.db.query<AccountRow, [number]>(`SELECT ${COLUMNS} FROM accounts WHERE telegram_id = ?`).get(telegramId),
+    );
+  }
+
+  /** The account with this youmeet ID, or null. */
+  findByYoumeetId(youmeetId: string): Account | null {
+    return toAccount(
+      this.db.query<AccountRow, [string]>(`SELECT ${COLUMNS} FROM accounts WHERE youmeet_id = ?`).get(youmeetId),
+    );
+  }
+
+  /** Whether a youmeet ID is taken (the generator retries on a clash). */
+  youmeetIdExists(youmeetId: string): boolean {
+    return this.db.query<{ one: number }, [string]>("SELECT 1 AS one FROM accounts WHERE youmeet_id = ?").get(youmeetId) !== null;
+  }
+
+  /** Inserts a new account and returns it. */
+  insert(youmeetId: string, profile: TelegramProfile, now: number): Account {
+    const row = this.db
+      .query<AccountRow, [string, number, string, string | null, string | null, string | null, string | null, string | null, number, number, number]>(
+        `INSERT INTO accounts (youmeet_id, telegram_id, first_name, last_name, username, photo_url,
+           telegram_language, region, language, created_at, updated_at, last_seen_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?) RETURNING ${COLUMNS}`,
+      )
+      .get(
+        youmeetId,
+        profile.telegramId,
+        profile.firstName,
+        profile.lastName,
+        profile.username,
+        profile.photoUrl,
+        profile.telegramLanguage,
+        profile.region,
+        now,
+        now,
+        now,
+      );
+    return toAccount(row)!;
+  }
+
+  /** Overwrites the Telegram fields (every login) and marks the account seen. */
+  updateProfile(id: number, profile: TelegramProfile, now: number): Account | null {
+    const row = this.db
+      .query<AccountRow, [string, string | null, string | null, string | null, string | null, string | null, number, number, number]>(
+        `UPDATE accounts SET first_name = ?, last_name = ?, username = ?, photo_url = ?,
+           telegram_language = COALESCE(?, telegram_language), region = COALESCE(?, region),
+           updated_at = ?, last_seen_at = ?
+         WHERE id = ? RETURNING ${COLUMNS}`,
+      )
+      .get(
+        profile.firstName,
+        profile.lastName,
+        profile.username,
+        profile.photoUrl,
+        profile.telegramLanguage,
+        profile.region,
+        now,
+        now,
+        id,
+      );
+    return toAccount(row);
+  }
+
+  /** Sets the interface language chosen in settings (null follows Telegram again). */
+  setLanguage(id: number, language: string | null, now: number): Account | null {
+    return toAccount(
+      this.db
+        .query<AccountRow, [string | null, number, number]>(
+          `UPDATE accounts SET language = ?, updated_at = ? WHERE id = ? RETURNING ${COLUMNS}`,
+        )
+        .get(language, now, id),
+    );
+  }
+
+  /** Records activity, at most one write per `minIntervalMs` per account. */
+  touchLastSeen(id: number, now: number, minIntervalMs: number): void {
+    this.db
+      .query("UPDATE accounts SET last_seen_at = ? WHERE id = ? AND last_seen_at < ?")
+      .run(now, id, now - minIntervalMs);
+  }
+
+  /** Number of accounts (metrics, health). */
+  count(): number {
+    return this.db.query<{ n: number }, []>("SELECT count(*) AS n FROM accounts").get()!.n;
+  }
+}

@@ -1,0 +1,10 @@
+import type { Language, Translate } from "./i18n/index.ts";
+
+/** What every page needs to know about the request it answers. */
+export interface PageContext {
+  lang: Language;
+  t: Translate;
+  csrfToken: string;
+  /** The logged-in person, or null for a visitor. */
+  viewer: { firstName: string; youmeetId: string } | null;
+}
