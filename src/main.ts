@@ -86,26 +86,34 @@ function sweepExpired(stores: Stores, logger: Logger): void {
   if (sessions + hashes > 0) logger.info("expired_deleted", { sessions, login_hashes: hashes });
 }
 
-async function serve(config: Config): Promise<number> {
-  const logger = loggerFor(config);
-  const db = openMigrated(config, logger);
-  if (!db) return 1;
+/** Builds stores, services and the HTTP app over an open, migrated database. */
+export async function compose(config: Config, logger: Logger, db: Database, now: () => number = Date.now) {
   const stores = createStores(db);
-  const sessions = new SessionService(stores);
-  const login = new LoginService(stores, sessions, {
-    botToken: config.telegramBotToken,
-    botUsername: config.telegramBotUsername,
-    devLogin: config.devLogin,
-  });
+  const sessions = new SessionService(stores, now);
+  const login = new LoginService(
+    stores,
+    sessions,
+    { botToken: config.telegramBotToken, botUsername: config.telegramBotUsername, devLogin: config.devLogin },
+    now,
+  );
   const app = await createApp({
     config,
     logger,
     stores,
     sessions,
     login,
-    csrfSecret: stores.secrets.getOrCreate("csrf", 32, Date.now()),
+    csrfSecret: stores.secrets.getOrCreate("csrf", 32, now()),
     staticDir: staticDirectory(),
+    now,
   });
+  return { app, stores, sessions, login };
+}
+
+async function serve(config: Config): Promise<number> {
+  const logger = loggerFor(config);
+  const db = openMigrated(config, logger);
+  if (!db) return 1;
+  const { app, stores } = await compose(config, logger, db);
 
   sweepExpired(stores, logger);
   const sweeper = setInterval(() => sweepExpired(stores, logger), HOUR_MS);
@@ -146,5 +154,7 @@ async function serve(config: Config): Promise<number> {
   });
 }
 
-process.exitCode = await main(process.argv.slice(2));
-process.exit();
+if (import.meta.main) {
+  process.exitCode = await main(process.argv.slice(2));
+  process.exit();
+}

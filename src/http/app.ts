@@ -39,7 +39,7 @@ export interface AppDeps {
 export async function createApp(deps: AppDeps) {
   const { config, logger } = deps;
   const metrics = deps.metrics ?? new HttpMetrics();
-  const cookie = new SessionCookie(config.secureCookies);
+  const cookie = new SessionCookie(config.secureCookies, deps.now);
   const csrf = new CsrfTokens(deps.csrfSecret, deps.now);
   const visits = new Visits({ sessions: deps.sessions, cookie, csrf });
   const headers = securityHeaders(config.secureCookies);

@@ -5,7 +5,10 @@
 export class SessionCookie {
   readonly name: string;
 
-  constructor(private readonly secure: boolean) {
+  constructor(
+    private readonly secure: boolean,
+    private readonly now: () => number = Date.now,
+  ) {
     this.name = secure ? "__Host-youmeet_session" : "youmeet_session";
   }
 
@@ -16,7 +19,7 @@ export class SessionCookie {
 
   /** Set-Cookie value that stores a token until `expiresAt` (ms). */
   set(token: string, expiresAt: number): string {
-    const maxAge = Math.max(0, Math.floor((expiresAt - Date.now()) / 1000));
+    const maxAge = Math.max(0, Math.floor((expiresAt - this.now()) / 1000));
     return `${this.name}=${token}; Path=/; Max-Age=${maxAge}; HttpOnly; SameSite=Lax${this.secure ? "; Secure" : ""}`;
   }
 
