@@ -61,7 +61,7 @@ export class DownTrack {
     readonly subscriberPeerId: string,
     readonly ssrc: number,
     readonly payloadType: number,
-    readonly transport: RTCDtlsTransport,
+    public transport: RTCDtlsTransport,
   ) {}
 
   /** Continues the numbering of a previous DownTrack on the same sender (m-line reuse). */

@@ -1,0 +1,236 @@
+/**
+ * A participant's sending connection. The browser offers (it knows what it sends), we
+ * answer, so this side never glares. Each receiving m-line becomes an UpTrack; a later
+ * offer that stops sending on an m-line ends its UpTrack, and a source change on the same
+ * m-line (camera -> screen) ends one track and publishes another.
+ */
+
+import {
+  ReceiverEstimatedMaxBitrate,
+  RtcpPayloadSpecificFeedback,
+  RtcpSrPacket,
+  type RTCDtlsTransport,
+  type RTCPeerConnection,
+  type RTCRtpTransceiver,
+  type MediaStreamTrack,
+} from "werift";
+import { UpTrack, type ForwardCounters } from "./forwarder.ts";
+import {
+  createPeerConnection,
+  enlargeRecvBuffers,
+  forbidDefaultStun,
+  type RtcSettings,
+} from "./rtcconfig.ts";
+import { cleanRemoteSdp, isUnwantedCandidate, rewriteLocalCandidate, rewriteLocalSdp, type CandidatePolicy } from "./sdp.ts";
+import { SerialQueue } from "./serial.ts";
+import type { ConnectionState, IceCandidateMessage, TrackKind, TrackSource } from "./types.ts";
+
+const AUDIO_LEVEL_URI = "urn:ietf:params:rtp-hdrext:ssrc-audio-level";
+
+/** What a publisher connection tells its owner; all calls are synchronous. */
+export interface PublisherHooks {
+  newTrackId(): string;
+  trackAdded(track: UpTrack): void;
+  trackEnded(track: UpTrack): void;
+  stateChanged(state: ConnectionState): void;
+  localCandidate(candidate: IceCandidateMessage): void;
+  /** Sources the room owner has muted for this peer: new tracks start disabled. */
+  isSourceDisabled(source: TrackSource): boolean;
+}
+
+/** Per receiving transceiver: which UpTrack its packets currently feed. */
+interface Slot {
+  transceiver: RTCRtpTransceiver;
+  up: UpTrack | null;
+}
+
+/** The publisher side of one peer. */
+export class PublisherConnection {
+  readonly pc: RTCPeerConnection;
+  private readonly queue = new SerialQueue();
+  private readonly slots: Slot[] = [];
+  private readonly hookedTracks = new WeakSet<MediaStreamTrack>();
+  private readonly hookedTransports = new WeakSet<RTCDtlsTransport>();
+  private readonly seenCandidates = new Set<string>();
+  private described = false;
+  private closed = false;
+
+  /** Creates the connection with its own port block and the SFU's codecs. */
+  constructor(
+    settings: RtcSettings,
+    private readonly policy: CandidatePolicy,
+    private readonly counters: ForwardCounters,
+    private readonly peerId: string,
+    private readonly hooks: PublisherHooks,
+  ) {
+    this.pc = createPeerConnection({ ...settings, headerExtensions: "publisher" });
+    this.pc.onTrack.subscribe((track) => this.hookTrack(track));
+    this.pc.connectionStateChange.subscribe((state) => this.hooks.stateChanged(state));
+    this.pc.onIceCandidate.subscribe((candidate) => {
+      // Candidates gathered before the answer are in its SDP; only later ones trickle.
+      if (!candidate || !this.described) return;
+      const text = rewriteLocalCandidate(candidate.candidate, this.policy, this.seenCandidates);
+      if (text) this.hooks.localCandidate({ candidate: text, sdpMid: candidate.sdpMid ?? null, sdpMLineIndex: candidate.sdpMLineIndex ?? null });
+    });
+  }
+
+  /** Applies the browser's offer and returns our answer; `sources` names tracks by mid. */
+  answer(sdp: string, sources: Readonly<Record<string, TrackSource>> = {}): Promise<string> {
+    return this.queue.run(async () => {
+      if (this.closed) throw new Error("publisher connection closed");
+      await this.pc.setRemoteDescription({ type: "offer", sdp: cleanRemoteSdp(sdp) });
+      forbidDefaultStun(this.pc);
+      const answer = await this.pc.createAnswer();
+      await this.pc.setLocalDescription(answer);
+      this.hookTransports();
+      this.reconcile(sources);
+      const local = this.pc.localDescription?.sdp ?? answer.sdp;
+      for (const line of local.split(/\r?\n/)) {
+        if (line.startsWith("a=candidate:")) rewriteLocalCandidate(line.slice(2), this.policy, this.seenCandidates);
+      }
+      this.described = true;
+      return rewriteLocalSdp(local, this.policy);
+    });
+  }
+
+  /** Adds a browser candidate; mDNS and IPv6 ones are dropped (returns false). */
+  async addIceCandidate(candidate: IceCandidateMessage | null): Promise<boolean> {
+    if (candidate && candidate.candidate && isUnwantedCandidate(candidate.candidate)) return false;
+    await this.pc.addIceCandidate(candidate ?? undefined);
+    return true;
+  }
+
+  /** The live tracks this peer publishes. */
+  tracks(): UpTrack[] {
+    const result: UpTrack[] = [];
+    for (const slot of this.slots) if (slot.up && !slot.up.ended) result.push(slot.up);
+    return result;
+  }
+
+  /** Tells the browser how much it may send for its video (werift never sends REMB). */
+  sendRemb(bitratePerTrack: number): boolean {
+    const transport = this.pc.dtlsTransports[0];
+    if (!transport || transport.state !== "connected") return false;
+    const videos = this.tracks().filter((t) => t.kind === "video" && t.ssrc !== 0);
+    if (videos.length === 0) return false;
+    let mantissa = Math.max(0, Math.floor(bitratePerTrack * videos.length));
+    let exponent = 0;
+    while (mantissa > 0x3ffff) {
+      mantissa = Math.floor(mantissa / 2);
+      exponent++;
+    }
+    const first = this.slots[0]?.transceiver.receiver;
+    const remb = new ReceiverEstimatedMaxBitrate({
+      senderSsrc: first?.rtcpSsrc ?? 1,
+      mediaSsrc: 0,
+      ssrcNum: videos.length,
+      brExp: exponent,
+      brMantissa: mantissa,
+      ssrcFeedbacks: videos.map((t) => t.ssrc),
+    });
+    transport.sendRtcp([new RtcpPayloadSpecificFeedback({ feedback: remb })]).catch(() => {});
+    return true;
+  }
+
+  /** Ends every track and closes the connection. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const slot of this.slots) {
+      if (slot.up && !slot.up.ended) this.endTrack(slot);
+    }
+    await this.pc.close().catch(() => {});
+  }
+
+  /** Feeds a remote track's packets to whatever UpTrack its transceiver currently has. */
+  private hookTrack(track: MediaStreamTrack): void {
+    if (this.hookedTracks.has(track)) return;
+    const transceiver = this.pc.getTransceivers().find((t) => t.receiver.tracks.includes(track));
+    if (!transceiver) return;
+    this.hookedTracks.add(track);
+    const slot = this.slotFor(transceiver);
+    track.onReceiveRtp.subscribe((packet) => {
+      const up = slot.up;
+      if (up !== null) up.handleRtp(packet);
+    });
+  }
+
+  private slotFor(transceiver: RTCRtpTransceiver): Slot {
+    let slot = this.slots.find((s) => s.transceiver === transceiver);
+    if (!slot) {
+      slot = { transceiver, up: null };
+      this.slots.push(slot);
+    }
+    return slot;
+  }
+
+  /** Listens to the transport's RTCP for sender reports, and enlarges socket buffers. */
+  private hookTransports(): void {
+    for (const transport of this.pc.dtlsTransports) {
+      if (this.hookedTransports.has(transport)) continue;
+      this.hookedTransports.add(transport);
+      enlargeRecvBuffers(this.pc);
+      transport.onRtcp.subscribe((packet) => {
+        if (packet.type !== RtcpSrPacket.type) return;
+        const report = packet as RtcpSrPacket;
+        for (const slot of this.slots) {
+          if (slot.up && slot.up.ssrc === report.ssrc) slot.up.forwardSenderReport(report);
+        }
+      });
+    }
+  }
+
+  /** Brings UpTracks in line with what the current negotiation says is being received. */
+  private reconcile(sources: Readonly<Record<string, TrackSource>>): void {
+    for (const transceiver of this.pc.getTransceivers()) {
+      const mid = transceiver.mid;
+      if (mid === null) continue;
+      const slot = this.slotFor(transceiver);
+      const direction = transceiver.currentDirection;
+      const receiving = !transceiver.stopped && (direction === "recvonly" || direction === "sendrecv");
+      const current = slot.up && !slot.up.ended ? slot.up : null;
+      if (!receiving) {
+        if (current) this.endTrack(slot);
+        continue;
+      }
+      const kind = transceiver.kind as TrackKind;
+      const source = sources[mid] ?? current?.source ?? this.defaultSource(kind);
+      if (current && current.source === source) continue;
+      if (current) this.endTrack(slot);
+      const up = new UpTrack(
+        this.hooks.newTrackId(),
+        this.peerId,
+        mid,
+        kind,
+        source,
+        (ssrc) => void transceiver.receiver.sendRtcpPLI(ssrc).catch(() => {}),
+        this.counters,
+      );
+      if (kind === "audio") up.levelExtId = this.audioLevelId();
+      if (this.hooks.isSourceDisabled(source)) up.enabled = false;
+      slot.up = up;
+      this.hooks.trackAdded(up);
+    }
+  }
+
+  private endTrack(slot: Slot): void {
+    const up = slot.up;
+    if (!up) return;
+    up.end();
+    this.hooks.trackEnded(up);
+  }
+
+  /** Sources a browser would mean without telling us: first camera, then screen. */
+  private defaultSource(kind: TrackKind): TrackSource {
+    const used = new Set(this.tracks().map((t) => t.source));
+    if (kind === "audio") return used.has("microphone") ? "screen-audio" : "microphone";
+    return used.has("camera") ? "screen" : "camera";
+  }
+
+  private audioLevelId(): number {
+    for (const [id, uri] of Object.entries(this.pc.extIdUriMap)) {
+      if (uri === AUDIO_LEVEL_URI) return Number(id);
+    }
+    return 0;
+  }
+}
