@@ -30,6 +30,12 @@ export class Visit {
     return this.resolvedSession;
   }
 
+  /** Read the session again (after the account changed) so the answer shows the change. */
+  refreshSession(): void {
+    this.resolvedSession = undefined;
+    this.chosenLanguage = undefined;
+  }
+
   /** Forget the session (after logout) so the answer renders as a visitor's. */
   forgetSession(): void {
     this.resolvedSession = null;

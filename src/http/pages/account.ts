@@ -39,11 +39,10 @@ export function accountPages(deps: RouteDeps) {
         if (body.language !== "auto" && language === null) {
           throw new BadInput("settings.bad_language", `"${body.language}" is not a language youmeet speaks.`);
         }
-        const updated = stores.accounts.setLanguage(account.id, language, now());
+        stores.accounts.setLanguage(account.id, language, now());
         // Render in the language just chosen.
-        const fresh = visits.of(request);
-        fresh.forgetSession();
-        return respondSettings(fresh, updated ? supportedLanguage(updated.language) : language);
+        visit.refreshSession();
+        return respondSettings(visit, language);
       },
       { body: SettingsBody },
     );
