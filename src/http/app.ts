@@ -62,7 +62,7 @@ export async function createApp(deps: AppDeps) {
     .onBeforeHandle({ as: "global" }, ({ request, body }) => {
       if (!UNSAFE_METHODS.has(request.method)) return;
       const visit = visits.of(request);
-      if (!isSameOrigin(request.headers, config.publicOrigin)) {
+      if (!isSameOrigin(request, config.publicOrigin)) {
         throw new HttpRefusal(403, "csrf.cross_site", "This request came from another site and was refused.");
       }
       const token = request.headers.get("x-csrf-token") ?? formField(body, "_csrf");

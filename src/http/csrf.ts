@@ -44,11 +44,14 @@ function safeEqual(a: string, b: string): boolean {
 
 /**
  * Same-origin check for unsafe methods: a browser always sends Origin or Sec-Fetch-Site
- * on a cross-site POST, so either one saying "elsewhere" refuses the request.
+ * on a cross-site POST, so either one saying "elsewhere" refuses the request. The page
+ * may be reached by its public URL or by the address it was requested at (127.0.0.1 vs
+ * localhost on the operator's own machine).
  */
-export function isSameOrigin(headers: Headers, publicOrigin: string): boolean {
+export function isSameOrigin(request: Request, publicOrigin: string): boolean {
+  const headers = request.headers;
   const origin = headers.get("origin");
-  if (origin !== null && origin !== publicOrigin) return false;
+  if (origin !== null && origin !== publicOrigin && origin !== new URL(request.url).origin) return false;
   const site = headers.get("sec-fetch-site");
   if (site !== null && site !== "same-origin" && site !== "none") return false;
   return true;

@@ -31,8 +31,8 @@ export interface TestApp {
   app: Awaited<ReturnType<typeof compose>>["app"];
   /** A browser-like client that keeps the session cookie and the page's form token. */
   client(origin?: string): TestClient;
-  /** Also serves the app on a free loopback port; returns its base URL. */
-  listen(): string;
+  /** Also serves the app on loopback (a free port unless given); returns its base URL. */
+  listen(port?: number): string;
   close(): void;
 }
 
@@ -60,8 +60,8 @@ export async function startTestApp(flags: string[] = ["--dev-login"]): Promise<T
     stores,
     app,
     client: (origin = config.publicOrigin) => new TestClient((request) => app.handle(request), origin),
-    listen: () => {
-      app.listen({ hostname: "127.0.0.1", port: 0 });
+    listen: (port = 0) => {
+      app.listen({ hostname: "127.0.0.1", port });
       return `http://127.0.0.1:${app.server!.port}`;
     },
     close: () => {
