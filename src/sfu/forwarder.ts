@@ -122,6 +122,8 @@ export class UpTrack {
   levelCount = 0;
   private readonly ring: (RtpPacket | undefined)[] | null;
   private lastKeyframeRequest = -Infinity;
+  /** A keyframe was wanted before the first packet told us the SSRC. */
+  private keyframeWanted = false;
   private keyframeTimer: ReturnType<typeof setTimeout> | null = null;
 
   /** Creates a track; `sendPli` asks the publisher for a keyframe for a media SSRC. */
@@ -140,7 +142,10 @@ export class UpTrack {
   /** Receives one RTP packet from the publisher and forwards it to every ready subscriber. */
   handleRtp(packet: RtpPacket): void {
     const header = packet.header;
-    if (this.ssrc === 0) this.ssrc = header.ssrc;
+    if (this.ssrc === 0) {
+      this.ssrc = header.ssrc;
+      if (this.keyframeWanted) this.requestKeyframe();
+    }
     const seq = header.sequenceNumber;
     if (this.ring !== null) this.ring[seq & RING_MASK] = packet;
     const extensions = header.extensions;
@@ -233,7 +238,9 @@ export class UpTrack {
   }
 
   private sendKeyframeRequest(now: number): void {
-    if (this.ended || this.ssrc === 0) return;
+    if (this.ended) return;
+    this.keyframeWanted = this.ssrc === 0;
+    if (this.keyframeWanted) return;
     this.lastKeyframeRequest = now;
     this.counters.keyframeRequestsSent++;
     this.sendPli(this.ssrc);

@@ -206,6 +206,8 @@ export class PublisherConnection {
         (ssrc) => void transceiver.receiver.sendRtcpPLI(ssrc).catch(() => {}),
         this.counters,
       );
+      // The SDP's a=ssrc lets us ask for a keyframe before the first packet arrives.
+      up.ssrc = transceiver.receiver.track.ssrc ?? 0;
       if (kind === "audio") up.levelExtId = this.audioLevelId();
       if (this.hooks.isSourceDisabled(source)) up.enabled = false;
       slot.up = up;
