@@ -66,6 +66,21 @@ function toAccount(row: AccountRow | null): Account | null {
   };
 }
 
+type ProfileParams = ReturnType<typeof profileParams>;
+
+/** Named SQL parameters of the Telegram fields. */
+function profileParams(profile: TelegramProfile) {
+  return {
+    telegram_id: profile.telegramId,
+    first_name: profile.firstName,
+    last_name: profile.lastName,
+    username: profile.username,
+    photo_url: profile.photoUrl,
+    telegram_language: profile.telegramLanguage,
+    region: profile.region,
+  };
+}
+
 /** SQL over the accounts table. */
 export class AccountStore {
   constructor(private readonly db: Database) {}
@@ -97,47 +112,26 @@ export class AccountStore {
   /** Inserts a new account and returns it. */
   insert(youmeetId: string, profile: TelegramProfile, now: number): Account {
     const row = this.db
-      .query<AccountRow, [string, number, string, string | null, string | null, string | null, string | null, string | null, number, number, number]>(
+      .query<AccountRow, [ProfileParams & { youmeet_id: string; now: number }]>(
         `INSERT INTO accounts (youmeet_id, telegram_id, first_name, last_name, username, photo_url,
            telegram_language, region, language, created_at, updated_at, last_seen_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?) RETURNING ${COLUMNS}`,
+         VALUES ($youmeet_id, $telegram_id, $first_name, $last_name, $username, $photo_url,
+           $telegram_language, $region, NULL, $now, $now, $now) RETURNING ${COLUMNS}`,
       )
-      .get(
-        youmeetId,
-        profile.telegramId,
-        profile.firstName,
-        profile.lastName,
-        profile.username,
-        profile.photoUrl,
-        profile.telegramLanguage,
-        profile.region,
-        now,
-        now,
-        now,
-      );
+      .get({ ...profileParams(profile), youmeet_id: youmeetId, now });
     return toAccount(row)!;
   }
 
   /** Overwrites the Telegram fields (every login) and marks the account seen. */
   updateProfile(id: number, profile: TelegramProfile, now: number): Account | null {
     const row = this.db
-      .query<AccountRow, [string, string | null, string | null, string | null, string | null, string | null, number, number, number]>(
-        `UPDATE accounts SET first_name = ?, last_name = ?, username = ?, photo_url = ?,
-           telegram_language = COALESCE(?, telegram_language), region = COALESCE(?, region),
-           updated_at = ?, last_seen_at = ?
-         WHERE id = ? RETURNING ${COLUMNS}`,
+      .query<AccountRow, [ProfileParams & { id: number; now: number }]>(
+        `UPDATE accounts SET first_name = $first_name, last_name = $last_name, username = $username,
+           photo_url = $photo_url, telegram_language = COALESCE($telegram_language, telegram_language),
+           region = COALESCE($region, region), updated_at = $now, last_seen_at = $now
+         WHERE id = $id AND telegram_id = $telegram_id RETURNING ${COLUMNS}`,
       )
-      .get(
-        profile.firstName,
-        profile.lastName,
-        profile.username,
-        profile.photoUrl,
-        profile.telegramLanguage,
-        profile.region,
-        now,
-        now,
-        id,
-      );
+      .get({ ...profileParams(profile), id, now });
     return toAccount(row);
   }
 
