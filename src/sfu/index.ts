@@ -7,6 +7,7 @@
 
 import { newCounters } from "./forwarder.ts";
 import { PortPool, socketsPerConnection } from "./ports.ts";
+import { probeRecvBuffer, RECV_BUFFER_BYTES } from "./rtcconfig.ts";
 import { Peer, Room, type RoomContext } from "./room.ts";
 import {
   SfuError,
@@ -89,6 +90,16 @@ export function createSfu(options: SfuOptions): Sfu {
     emit,
     newTrackId: () => `tr${(++trackSeq).toString(36)}`,
   };
+
+  // Bursts overflow small receive buffers (trap 8); say so once if the kernel caps ours.
+  void probeRecvBuffer().then((granted) => {
+    if (granted < RECV_BUFFER_BYTES) {
+      logger.warn("udp receive buffer capped by the kernel: raise net.core.rmem_max", {
+        wanted_bytes: RECV_BUFFER_BYTES,
+        granted_bytes: granted,
+      });
+    }
+  });
 
   const timer = setInterval(() => {
     ticks++;

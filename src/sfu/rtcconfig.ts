@@ -15,6 +15,7 @@ import {
   useSdesMid,
   type PeerConfig,
 } from "werift";
+import { createSocket } from "node:dgram";
 import type { IceServerConfig, VideoCodecName } from "./types.ts";
 
 /** UDP receive buffer per socket: the ~208 KiB default overflowed under bursts (trap 8). */
@@ -133,6 +134,28 @@ export function enlargeRecvBuffers(pc: RTCPeerConnection, bytes = RECV_BUFFER_BY
     }
   }
   return done;
+}
+
+/**
+ * Asks the kernel for the receive buffer we want on a throwaway socket and returns what it
+ * granted (Linux reports double the usable size, and caps at net.core.rmem_max).
+ */
+export function probeRecvBuffer(bytes = RECV_BUFFER_BYTES): Promise<number> {
+  return new Promise((resolve) => {
+    const socket = createSocket("udp4");
+    socket.once("error", () => resolve(0));
+    socket.bind(0, "127.0.0.1", () => {
+      let granted = 0;
+      try {
+        socket.setRecvBufferSize(bytes);
+        granted = socket.getRecvBufferSize();
+      } catch {
+        granted = 0;
+      }
+      socket.close();
+      resolve(granted);
+    });
+  });
 }
 
 /** Number of UDP/TCP sockets werift bound for this connection (port accounting checks). */
