@@ -11,10 +11,11 @@ const staticDir = join(root, "static");
 mkdirSync(join(staticDir, "vendor"), { recursive: true });
 copyFileSync(join(root, "node_modules/htmx.org/dist/htmx.min.js"), join(staticDir, "vendor/htmx.min.js"));
 
+// app.js runs on every page; meeting.js only on the room page.
 const result = await Bun.build({
-  entrypoints: [join(root, "src/client/app.ts")],
+  entrypoints: [join(root, "src/client/app.ts"), join(root, "src/client/meeting.ts")],
   outdir: staticDir,
-  naming: "app.js",
+  naming: "[name].js",
   target: "browser",
   format: "esm",
   minify: true,
