@@ -57,7 +57,8 @@ export interface Sfu {
 export function createSfu(options: SfuOptions): Sfu {
   const logger = options.logger.child({ module: "sfu" });
   const additional = options.iceAdditionalHostAddresses ?? [];
-  const ports = new PortPool(options.portRange[0], options.portRange[1], socketsPerConnection(additional));
+  const socketsPerPc = socketsPerConnection(additional);
+  const ports = new PortPool(options.portRange[0], options.portRange[1], socketsPerPc);
   const counters = newCounters();
   const maxRoomBitrate = options.maxRoomBitrate ?? DEFAULT_MAX_ROOM_BITRATE;
   const maxTrackBitrate = options.maxTrackBitrate ?? DEFAULT_MAX_TRACK_BITRATE;
@@ -83,10 +84,10 @@ export function createSfu(options: SfuOptions): Sfu {
       iceServers: options.iceServers ?? [],
       iceAdditionalHostAddresses: additional,
       iceTcp: options.iceTcp ?? false,
+      expectedHostCandidates: socketsPerPc,
     },
     policy: { announcedAddress: options.announcedAddress, keepAddresses: additional },
     counters,
-    ports,
     emit,
     newTrackId: () => `tr${(++trackSeq).toString(36)}`,
   };
@@ -121,6 +122,24 @@ export function createSfu(options: SfuOptions): Sfu {
     ports.release(peer.blocks[0]);
     ports.release(peer.blocks[1]);
     if (peer.room.peers.size === 0) rooms.delete(peer.room.id);
+  };
+
+  const removePeer = async (peerId: string): Promise<void> => {
+    const peer = peers.get(peerId);
+    if (!peer) return;
+    peers.delete(peerId);
+    try {
+      await peer.room.removePeer(peer);
+    } finally {
+      releasePeer(peer);
+    }
+  };
+
+  const closeRoom = async (roomId: string): Promise<void> => {
+    const room = rooms.get(roomId);
+    if (!room) return;
+    await Promise.all([...room.peers.keys()].map(removePeer));
+    rooms.delete(roomId);
   };
 
   return {
@@ -190,23 +209,8 @@ export function createSfu(options: SfuOptions): Sfu {
       return affected;
     },
 
-    async removePeer(peerId) {
-      const peer = peers.get(peerId);
-      if (!peer) return;
-      peers.delete(peerId);
-      try {
-        await peer.room.removePeer(peer);
-      } finally {
-        releasePeer(peer);
-      }
-    },
-
-    async closeRoom(roomId) {
-      const room = rooms.get(roomId);
-      if (!room) return;
-      await Promise.all([...room.peers.keys()].map((peerId) => this.removePeer(peerId)));
-      rooms.delete(roomId);
-    },
+    removePeer,
+    closeRoom,
 
     stats() {
       let publishedTracks = 0;
@@ -229,7 +233,7 @@ export function createSfu(options: SfuOptions): Sfu {
       if (closed) return;
       closed = true;
       clearInterval(timer);
-      await Promise.all([...rooms.keys()].map((roomId) => this.closeRoom(roomId)));
+      await Promise.all([...rooms.keys()].map(closeRoom));
     },
   };
 }

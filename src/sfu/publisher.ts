@@ -18,6 +18,7 @@ import { UpTrack, type ForwardCounters } from "./forwarder.ts";
 import {
   createPeerConnection,
   enlargeRecvBuffers,
+  udpHostCandidateCount,
   forbidDefaultStun,
   type RtcSettings,
 } from "./rtcconfig.ts";
@@ -34,6 +35,8 @@ export interface PublisherHooks {
   trackEnded(track: UpTrack): void;
   stateChanged(state: ConnectionState): void;
   localCandidate(candidate: IceCandidateMessage): void;
+  /** Something went wrong that the operator must hear about (e.g. a port could not be bound). */
+  problem(code: string, message: string): void;
   /** Sources the room owner has muted for this peer: new tracks start disabled. */
   isSourceDisabled(source: TrackSource): boolean;
 }
@@ -54,6 +57,8 @@ export class PublisherConnection {
   private readonly seenCandidates = new Set<string>();
   private described = false;
   private closed = false;
+  private readonly expectedHostCandidates: number;
+  private gatheringShortReported = false;
 
   /** Creates the connection with its own port block and the SFU's codecs. */
   constructor(
@@ -63,6 +68,7 @@ export class PublisherConnection {
     private readonly peerId: string,
     private readonly hooks: PublisherHooks,
   ) {
+    this.expectedHostCandidates = settings.expectedHostCandidates ?? 0;
     this.pc = createPeerConnection({ ...settings, headerExtensions: "publisher" });
     this.pc.onTrack.subscribe((track) => this.hookTrack(track));
     this.pc.connectionStateChange.subscribe((state) => this.hooks.stateChanged(state));
@@ -83,6 +89,7 @@ export class PublisherConnection {
       const answer = await this.pc.createAnswer();
       await this.pc.setLocalDescription(answer);
       this.hookTransports();
+    this.checkGathering();
       this.reconcile(sources);
       const local = this.pc.localDescription?.sdp ?? answer.sdp;
       for (const line of local.split(/\r?\n/)) {
@@ -165,6 +172,18 @@ export class PublisherConnection {
   }
 
   /** Listens to the transport's RTCP for sender reports, and enlarges socket buffers. */
+  /** Reports, once, a gathering that lost candidates because a port was taken (trap 9). */
+  private checkGathering(): void {
+    if (this.gatheringShortReported || this.expectedHostCandidates === 0) return;
+    const found = udpHostCandidateCount(this.pc);
+    if (found >= this.expectedHostCandidates) return;
+    this.gatheringShortReported = true;
+    this.hooks.problem(
+      "sfu.candidates_missing",
+      `gathered ${found} of ${this.expectedHostCandidates} host candidates: a port of the leased block was in use`,
+    );
+  }
+
   private hookTransports(): void {
     for (const transport of this.pc.dtlsTransports) {
       if (this.hookedTransports.has(transport)) continue;

@@ -6,7 +6,7 @@
 
 import type { Logger } from "../log/logger.ts";
 import type { ForwardCounters, UpTrack } from "./forwarder.ts";
-import type { PortBlock, PortPool } from "./ports.ts";
+import type { PortBlock } from "./ports.ts";
 import { PublisherConnection } from "./publisher.ts";
 import type { RtcSettings } from "./rtcconfig.ts";
 import type { CandidatePolicy } from "./sdp.ts";
@@ -20,7 +20,6 @@ export interface RoomContext {
   settings: Omit<RtcSettings, "portBlock" | "headerExtensions">;
   policy: CandidatePolicy;
   counters: ForwardCounters;
-  ports: PortPool;
   emit(event: SfuEvent): void;
   newTrackId(): string;
 }
@@ -41,6 +40,10 @@ export class Peer {
   ) {
     const roomId = room.id;
     const log = ctx.logger;
+    const problem = (pc: string) => (code: string, message: string) => {
+      log.error("sfu connection problem", { room_id: roomId, peer_id: id, pc, code, detail: message });
+      ctx.emit({ type: "error", roomId, peerId: id, code, message });
+    };
     this.publisher = new PublisherConnection(
       { ...ctx.settings, portBlock: blocks[0], headerExtensions: "publisher" },
       ctx.policy,
@@ -56,6 +59,7 @@ export class Peer {
         },
         localCandidate: (candidate) => ctx.emit({ type: "ice-candidate", roomId, peerId: id, pc: "publisher", candidate }),
         isSourceDisabled: (source) => this.disabledSources.has(source),
+        problem: problem("publisher"),
       },
     );
     this.subscriber = new SubscriberConnection(
@@ -69,6 +73,7 @@ export class Peer {
           ctx.emit({ type: "connection-state", roomId, peerId: id, pc: "subscriber", state });
         },
         localCandidate: (candidate) => ctx.emit({ type: "ice-candidate", roomId, peerId: id, pc: "subscriber", candidate }),
+        problem: problem("subscriber"),
       },
     );
   }

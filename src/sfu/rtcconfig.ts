@@ -56,6 +56,8 @@ export interface RtcSettings {
   iceTcp: boolean;
   /** Ports this connection may bind: a leased block, never the whole range. */
   portBlock?: [number, number];
+  /** UDP host candidates a complete gathering yields; fewer is reported as an error. */
+  expectedHostCandidates?: number;
   /**
    * Header extensions to negotiate. The publisher side wants the audio level (active speaker)
    * and mid; transport-cc is left out on purpose (trap 4: werift's TWCC throttles Chrome).
@@ -158,13 +160,17 @@ export function probeRecvBuffer(bytes = RECV_BUFFER_BYTES): Promise<number> {
   });
 }
 
-/** Number of UDP/TCP sockets werift bound for this connection (port accounting checks). */
-export function boundSocketCount(pc: RTCPeerConnection): number {
+/**
+ * Number of UDP host candidates werift gathered for this connection. Fewer than the
+ * addresses it gathers on means a port could not be bound and werift dropped the
+ * candidate without a word (trap 9); the caller turns that into a loud error.
+ */
+export function udpHostCandidateCount(pc: RTCPeerConnection): number {
   let count = 0;
   for (const transport of pc.iceTransports) {
-    const connection = transport.connection as unknown as { localCandidates?: { type: string }[] };
+    const connection = transport.connection as unknown as { localCandidates?: { type: string; transport: string }[] };
     for (const candidate of connection.localCandidates ?? []) {
-      if (candidate.type === "host") count++;
+      if (candidate.type === "host" && candidate.transport.toLowerCase() === "udp") count++;
     }
   }
   return count;

@@ -18,7 +18,7 @@ import {
   type RtcpPacket,
 } from "werift";
 import { DownTrack, type UpTrack } from "./forwarder.ts";
-import { createPeerConnection, enlargeRecvBuffers, forbidDefaultStun, opusCodec, videoCodec, type RtcSettings } from "./rtcconfig.ts";
+import { createPeerConnection, enlargeRecvBuffers, udpHostCandidateCount, forbidDefaultStun, opusCodec, videoCodec, type RtcSettings } from "./rtcconfig.ts";
 import { cleanRemoteSdp, isUnwantedCandidate, rewriteLocalCandidate, rewriteLocalSdp, type CandidatePolicy } from "./sdp.ts";
 import { SerialQueue } from "./serial.ts";
 import { SfuError, type ConnectionState, type IceCandidateMessage, type SubscribedTrack, type TrackKind } from "./types.ts";
@@ -31,6 +31,8 @@ export interface SubscriberHooks {
   offer(sdp: string, tracks: SubscribedTrack[]): void;
   stateChanged(state: ConnectionState): void;
   localCandidate(candidate: IceCandidateMessage): void;
+  /** Something went wrong that the operator must hear about (e.g. a port could not be bound). */
+  problem(code: string, message: string): void;
 }
 
 /** One sending m-line of ours. */
@@ -65,6 +67,8 @@ export class SubscriberConnection {
   private dirty = false;
   private described = false;
   private closed = false;
+  private readonly expectedHostCandidates: number;
+  private gatheringShortReported = false;
 
   /** Creates the connection; it offers only once there is something to send. */
   constructor(
@@ -74,6 +78,7 @@ export class SubscriberConnection {
     private readonly hooks: SubscriberHooks,
   ) {
     this.videoPayloadType = videoCodec(settings.videoCodec).payloadType;
+    this.expectedHostCandidates = settings.expectedHostCandidates ?? 0;
     this.pc = createPeerConnection({ ...settings, headerExtensions: "subscriber" });
     this.pc.connectionStateChange.subscribe((state) => {
       this.hooks.stateChanged(state);
@@ -190,6 +195,7 @@ export class SubscriberConnection {
     const offer = await this.pc.createOffer();
     await this.pc.setLocalDescription(offer);
     this.hookTransports();
+    this.checkGathering();
     for (const slot of this.slots) {
       const down = slot.down;
       if (!down) {
@@ -225,6 +231,18 @@ export class SubscriberConnection {
         down.up.requestKeyframe();
       }
     }
+  }
+
+  /** Reports, once, a gathering that lost candidates because a port was taken (trap 9). */
+  private checkGathering(): void {
+    if (this.gatheringShortReported || this.expectedHostCandidates === 0) return;
+    const found = udpHostCandidateCount(this.pc);
+    if (found >= this.expectedHostCandidates) return;
+    this.gatheringShortReported = true;
+    this.hooks.problem(
+      "sfu.candidates_missing",
+      `gathered ${found} of ${this.expectedHostCandidates} host candidates: a port of the leased block was in use`,
+    );
   }
 
   private hookTransports(): void {

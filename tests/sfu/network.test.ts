@@ -127,6 +127,33 @@ test("when the port range is used up, addPeer fails loudly and frees up again", 
   expect(() => h.addSubscriber("room", "d")).not.toThrow();
 }, 60_000);
 
+test("a port taken inside a leased block is reported, not silently lost", async () => {
+  const addresses = socketsPerConnection(LOOPBACK);
+  const blockSize = Math.max(2, addresses);
+  const start = 47_500 + Math.floor(Math.random() * 100) * 20;
+  const range: [number, number] = [start, start + 4 * blockSize - 1];
+  // Someone else holds ports of the first block: werift would silently drop a candidate.
+  const squatters: dgram.Socket[] = [];
+  for (let i = 0; i < blockSize - addresses + 1; i++) {
+    const socket = dgram.createSocket("udp4");
+    await new Promise<void>((resolve) => socket.bind(start + i, resolve));
+    squatters.push(socket);
+  }
+  try {
+    const h = (harness = new SfuHarness({ portRange: range }));
+    h.sfu.addPeer("room", "pub");
+    const publisher = new SyntheticPublisher([{ kind: "audio", source: "microphone" }]);
+    h.publishers.set("pub", publisher);
+    const { sdp, sources } = await publisher.offer();
+    await h.sfu.publisherOffer("pub", sdp, sources);
+    await waitUntil(() => h.eventsOf("error").length > 0, "an error event");
+    const [event] = h.eventsOf("error");
+    expect(event).toMatchObject({ type: "error", roomId: "room", peerId: "pub", code: "sfu.candidates_missing" });
+  } finally {
+    for (const socket of squatters) socket.close();
+  }
+}, 60_000);
+
 test("answers carry no transport-cc, mDNS or IPv6 candidates are refused, the announced address is used", async () => {
   const h = (harness = new SfuHarness({ announcedAddress: "203.0.113.7" }));
   const publisher = new SyntheticPublisher([{ kind: "video", source: "camera" }]);
