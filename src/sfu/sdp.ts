@@ -119,27 +119,3 @@ export function sdpCandidates(sdp: string): string[] {
     .filter((line) => line.startsWith("a=candidate:"))
     .map((line) => line.slice(2));
 }
-
-/** The direction attribute of each m-line, keyed by mid. */
-export function mediaDirections(sdp: string): Map<string, string> {
-  const result = new Map<string, string>();
-  let mid: string | null = null;
-  let direction = "sendrecv";
-  const flush = () => {
-    if (mid !== null) result.set(mid, direction);
-  };
-  for (const line of lines(sdp)) {
-    if (line.startsWith("m=")) {
-      flush();
-      mid = null;
-      // A port of 0 rejects the m-line whatever its direction attribute says.
-      direction = line.split(" ")[1] === "0" ? "inactive" : "sendrecv";
-    } else if (line.startsWith("a=mid:")) {
-      mid = line.slice("a=mid:".length);
-    } else if (/^a=(sendrecv|sendonly|recvonly|inactive)$/.test(line)) {
-      direction = line.slice(2);
-    }
-  }
-  flush();
-  return result;
-}
