@@ -59,6 +59,8 @@ export function rewriteLocalCandidate(
   }
   const protocol = (parts[2] ?? "").toLowerCase();
   const tcpType = parts.includes("tcptype") ? (parts[parts.indexOf("tcptype") + 1] ?? "") : "";
+  // We only listen for ICE-TCP: browsers rarely accept inbound TCP, so active ones are noise.
+  if (protocol === "tcp" && tcpType !== "passive") return null;
   const key = `${parts[4]}|${protocol}|${tcpType}|${announced && parts[4] === announced ? "" : parts[5]}`;
   if (seen.has(key)) return null;
   seen.add(key);

@@ -4,6 +4,7 @@
 
 import { afterEach, expect, test } from "bun:test";
 import { SfuHarness, waitUntil } from "./helpers/harness.ts";
+import { SyntheticPublisher } from "./helpers/peers.ts";
 
 let harness: SfuHarness | null = null;
 
@@ -38,4 +39,40 @@ test("one publisher's audio and video reach three subscribers", async () => {
   expect(stats.subscriptions).toBe(6);
   expect(stats.forwardedPackets).toBeGreaterThan(0);
   expect(h.errors).toEqual([]);
+}, 60_000);
+
+test("with H264 as the room's codec, video is negotiated and forwarded as H264", async () => {
+  const h = (harness = new SfuHarness({ videoCodec: "H264" }));
+  const sub = h.addSubscriber("room", "sub");
+  const publisher = await h.addPublisher("room", "pub", [{ kind: "video", source: "camera" }]);
+  publisher.start();
+  await waitUntil(() => h.midOf("sub", "pub", "camera") !== null, "camera offered");
+  const offer = h.eventsOf("subscriber-offer").at(-1)!;
+  expect(offer.sdp).toContain("H264/90000");
+  expect(offer.sdp).toContain("profile-level-id=42e01f");
+  expect(offer.sdp).not.toContain("VP8");
+  await waitUntil(() => sub.packets(h.midOf("sub", "pub", "camera")!) > 20, "H264 video arrives");
+}, 60_000);
+
+test("with ICE-TCP on, the answer also offers passive TCP candidates inside the port range", async () => {
+  const h = (harness = new SfuHarness({ iceTcp: true }));
+  h.sfu.addPeer("room", "pub");
+  const sub = h.addSubscriber("room", "sub");
+  const publisher = new SyntheticPublisher([{ kind: "audio", source: "microphone" }]);
+  h.publishers.set("pub", publisher);
+  const { sdp, sources } = await publisher.offer();
+  const answer = await h.sfu.publisherOffer("pub", sdp, sources);
+  const tcp = answer.split("\r\n").filter((l) => l.startsWith("a=candidate:") && l.split(" ")[2]!.toLowerCase() === "tcp");
+  expect(tcp.length).toBeGreaterThan(0);
+  expect(tcp.every((l) => l.includes("tcptype passive"))).toBe(true);
+  const [min, max] = h.portRange;
+  for (const line of tcp) {
+    const port = Number(line.split(" ")[5]);
+    expect(port).toBeGreaterThanOrEqual(min);
+    expect(port).toBeLessThanOrEqual(max);
+  }
+  await publisher.accept(answer);
+  publisher.start();
+  await waitUntil(() => h.midOf("sub", "pub", "microphone") !== null, "microphone offered");
+  await waitUntil(() => sub.packets(h.midOf("sub", "pub", "microphone")!) > 10, "audio flows (over UDP)");
 }, 60_000);

@@ -5,7 +5,7 @@
  */
 
 import { silentLogger } from "../../../src/log/logger.ts";
-import { createSfu, type Sfu, type SfuEvent, type SfuOptions } from "../../../src/sfu/index.ts";
+import { createSfu, type Sfu, type SfuEvent, type SfuOptions, type VideoCodecName } from "../../../src/sfu/index.ts";
 import { LOOPBACK, SyntheticPublisher, SyntheticSubscriber, type SyntheticTrack } from "./peers.ts";
 
 /** Polls `condition` every 20 ms until it holds; fails with `what` after `timeoutMs`. */
@@ -39,12 +39,16 @@ export class SfuHarness {
   readonly subscribers = new Map<string, SyntheticSubscriber>();
   readonly publishers = new Map<string, SyntheticPublisher>();
   readonly errors: unknown[] = [];
+  private readonly videoCodec: VideoCodecName;
+  readonly portRange: [number, number];
 
   /** Creates the SFU on 127.0.0.1 with a fresh port range unless told otherwise. */
   constructor(options: Partial<Omit<SfuOptions, "onEvent">> = {}) {
+    this.videoCodec = options.videoCodec ?? "VP8";
+    this.portRange = options.portRange ?? freshPortRange();
     this.sfu = createSfu({
       logger: silentLogger,
-      portRange: freshPortRange(),
+      portRange: this.portRange,
       iceAdditionalHostAddresses: LOOPBACK,
       ...options,
       onEvent: (event) => this.onEvent(event),
@@ -69,7 +73,7 @@ export class SfuHarness {
 
   /** Adds a peer that only receives. */
   addSubscriber(roomId: string, peerId: string): SyntheticSubscriber {
-    const subscriber = new SyntheticSubscriber();
+    const subscriber = new SyntheticSubscriber(this.videoCodec);
     this.subscribers.set(peerId, subscriber);
     this.sfu.addPeer(roomId, peerId);
     return subscriber;
@@ -77,10 +81,10 @@ export class SfuHarness {
 
   /** Adds a peer that publishes `tracks` (and receives, like any participant). */
   async addPublisher(roomId: string, peerId: string, tracks: SyntheticTrack[]): Promise<SyntheticPublisher> {
-    const subscriber = new SyntheticSubscriber();
+    const subscriber = new SyntheticSubscriber(this.videoCodec);
     this.subscribers.set(peerId, subscriber);
     this.sfu.addPeer(roomId, peerId);
-    const publisher = new SyntheticPublisher(tracks);
+    const publisher = new SyntheticPublisher(tracks, this.videoCodec);
     this.publishers.set(peerId, publisher);
     const { sdp, sources } = await publisher.offer();
     const answer = await this.sfu.publisherOffer(peerId, sdp, sources);

@@ -17,15 +17,18 @@ import {
   type RTCRtpTransceiver,
 } from "werift";
 import { createPeerConnection, forbidDefaultStun, type RtcSettings } from "../../../src/sfu/rtcconfig.ts";
-import type { TrackKind, TrackSource } from "../../../src/sfu/types.ts";
+import type { TrackKind, TrackSource, VideoCodecName } from "../../../src/sfu/types.ts";
 
 /** Loopback only: werift does not gather it by itself (trap 2). */
 export const LOOPBACK = ["127.0.0.1"];
 
 /** Settings of a test peer: no STUN, no TURN, loopback added, VP8 + Opus. */
-export function testPeerSettings(headerExtensions: RtcSettings["headerExtensions"]): RtcSettings {
+export function testPeerSettings(
+  headerExtensions: RtcSettings["headerExtensions"],
+  videoCodec: VideoCodecName = "VP8",
+): RtcSettings {
   return {
-    videoCodec: "VP8",
+    videoCodec,
     iceServers: [],
     iceAdditionalHostAddresses: LOOPBACK,
     iceTcp: false,
@@ -62,8 +65,11 @@ export class SyntheticPublisher {
   packetsSent = 0;
 
   /** Creates the connection with one sendonly transceiver per track. */
-  constructor(readonly tracks: SyntheticTrack[]) {
-    this.pc = createPeerConnection(testPeerSettings("publisher"));
+  constructor(
+    readonly tracks: SyntheticTrack[],
+    videoCodec: VideoCodecName = "VP8",
+  ) {
+    this.pc = createPeerConnection(testPeerSettings("publisher", videoCodec));
     for (const track of tracks) {
       this.transceivers.push(this.pc.addTransceiver(track.kind, { direction: "sendonly" }));
     }
@@ -172,8 +178,8 @@ export class SyntheticSubscriber {
   offers = 0;
 
   /** Creates the connection; it learns its tracks from the SFU's offers. */
-  constructor() {
-    this.pc = createPeerConnection(testPeerSettings("subscriber"));
+  constructor(videoCodec: VideoCodecName = "VP8") {
+    this.pc = createPeerConnection(testPeerSettings("subscriber", videoCodec));
     this.pc.onTrack.subscribe((track) => {
       const transceiver = this.pc.getTransceivers().find((t) => t.receiver.tracks.includes(track));
       const mid = transceiver?.mid ?? "?";
