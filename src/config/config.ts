@@ -46,6 +46,14 @@ export interface Config {
   retentionFeedbackDays: number;
   contactEmail: string | null;
   metricsToken: string | null;
+  /** UDP (and ICE-TCP) ports for media, inclusive. */
+  rtcPorts: readonly [number, number];
+  /** Address announced in media candidates (1:1 NAT), or null for the interface addresses. */
+  publicIp: string | null;
+  iceTcp: boolean;
+  /** TURN URLs handed to browsers with short-lived credentials from turnSecret. */
+  turnUrls: readonly string[];
+  turnSecret: string | null;
   logLevel: "debug" | "info" | "warn" | "error";
   logFormat: "json" | "pretty";
 }
@@ -90,6 +98,12 @@ export function loadConfig(
     );
   }
 
+  if ((values.turnUrl === null) !== (values.turnSecret === null)) {
+    throw new ConfigError(
+      `${flagName("turnUrl")} and ${flagName("turnSecret")} go together: browsers need both the TURN address and credentials from its secret.`,
+    );
+  }
+
   const publicUrl = values.publicUrl ?? `http://localhost:${values.port}`;
   const dataDir = resolve(cwd, values.dataDir);
   if (given.dataDir && values.dataDir === "") {
@@ -112,6 +126,11 @@ export function loadConfig(
     retentionFeedbackDays: values.retentionFeedbackDays,
     contactEmail: values.contactEmail,
     metricsToken: values.metricsToken,
+    rtcPorts: Object.freeze([values.rtcPorts[0], values.rtcPorts[1]] as const),
+    publicIp: values.publicIp,
+    iceTcp: values.iceTcp,
+    turnUrls: Object.freeze([...(values.turnUrl ?? [])]),
+    turnSecret: values.turnSecret,
     logLevel: values.logLevel,
     logFormat: values.logFormat ?? (options.isTty ? "pretty" : "json"),
   });

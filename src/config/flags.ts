@@ -150,6 +150,39 @@ function parsePath(raw: string): string {
 
 const RETENTION = "a whole number of days from 0 (keep forever) to 36500";
 
+function parsePortRange(raw: string, label: string): [number, number] {
+  const match = /^\s*(\d{1,5})\s*-\s*(\d{1,5})\s*$/.exec(raw);
+  const low = match ? Number(match[1]) : NaN;
+  const high = match ? Number(match[2]) : NaN;
+  if (!match || low < 1024 || high > 65535 || low > high || high - low < 9) {
+    throw new ConfigError(
+      `${label} must be a UDP port range like 40000-40199 (ports 1024-65535, at least 10 ports), got ${quote(raw)}.`,
+    );
+  }
+  return [low, high];
+}
+
+function parsePublicIp(raw: string, label: string): string {
+  const ip = raw.trim();
+  if (isIP(ip) !== 4) throw new ConfigError(`${label} must be an IPv4 address like 203.0.113.7, got ${quote(raw)}.`);
+  return ip;
+}
+
+function parseTurnUrl(raw: string, label: string): string[] {
+  const urls = raw.split(",").map((u) => u.trim()).filter(Boolean);
+  if (urls.length === 0 || urls.some((u) => !/^turns?:[^\s?]+(\?transport=(udp|tcp))?$/.test(u))) {
+    throw new ConfigError(
+      `${label} must be one or more comma-separated TURN URLs like turn:turn.example.com:3478?transport=udp, got ${quote(raw)}.`,
+    );
+  }
+  return urls;
+}
+
+function parseTurnSecret(raw: string, label: string): string {
+  if (raw.trim().length < 16) throw new ConfigError(`${label} must be at least 16 characters (coturn's static-auth-secret).`);
+  return raw.trim();
+}
+
 /** Every option, in the order the help lists them. */
 export const FLAGS = {
   host: flag<string>({
@@ -212,6 +245,31 @@ export const FLAGS = {
     kind: "value", metavar: "TOKEN", example: "a-long-random-secret", default: null, defaultText: "none",
     help: "Bearer token (16+ characters) that opens /metrics to non-loopback clients.",
     commands: SERVE, secret: true, parse: parseMetricsToken,
+  }),
+  rtcPorts: flag<[number, number]>({
+    kind: "value", metavar: "A-B", example: "40000-40199", default: [40000, 40199], defaultText: "40000-40199",
+    help: "UDP ports for media (and ICE-TCP); each participant uses two. Open them in the firewall.",
+    commands: SERVE, parse: parsePortRange,
+  }),
+  publicIp: flag<string | null>({
+    kind: "value", metavar: "IP", example: "203.0.113.7", default: null, defaultText: "the interface addresses",
+    help: "Address announced in media candidates, for a server behind 1:1 NAT (most VPS clouds).",
+    commands: SERVE, parse: parsePublicIp,
+  }),
+  iceTcp: flag<boolean>({
+    kind: "boolean", metavar: "", example: "true", default: false, defaultText: "off",
+    help: "Also offer media over TCP on the same ports, for networks that block UDP.",
+    commands: SERVE, parse: parseBoolean,
+  }),
+  turnUrl: flag<string[] | null>({
+    kind: "value", metavar: "URLS", example: "turn:turn.example.com:3478", default: null, defaultText: "none",
+    help: "TURN server(s) for browsers that cannot reach the media ports (comma-separated).",
+    commands: SERVE, parse: parseTurnUrl,
+  }),
+  turnSecret: flag<string | null>({
+    kind: "value", metavar: "SECRET", example: "coturn-static-auth-secret", default: null, defaultText: "none",
+    help: "coturn's static-auth-secret (use-auth-secret): browsers get short-lived credentials.",
+    commands: SERVE, secret: true, parse: parseTurnSecret,
   }),
   logLevel: flag<"debug" | "info" | "warn" | "error">({
     kind: "value", metavar: "LEVEL", example: "info", default: "info", defaultText: "info",

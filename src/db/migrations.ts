@@ -2,6 +2,7 @@ import createAccounts from "../../migrations/0001_create_accounts.sql" with { ty
 import createSessions from "../../migrations/0002_create_sessions.sql" with { type: "text" };
 import createUsedLoginHashes from "../../migrations/0003_create_used_login_hashes.sql" with { type: "text" };
 import createServerSecrets from "../../migrations/0004_create_server_secrets.sql" with { type: "text" };
+import createRooms from "../../migrations/0005_create_rooms.sql" with { type: "text" };
 import type { Migration } from "./migrate.ts";
 
 /**
@@ -13,4 +14,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 2, name: "0002_create_sessions.sql", sql: createSessions },
   { version: 3, name: "0003_create_used_login_hashes.sql", sql: createUsedLoginHashes },
   { version: 4, name: "0004_create_server_secrets.sql", sql: createServerSecrets },
+  { version: 5, name: "0005_create_rooms.sql", sql: createRooms },
 ];

@@ -107,18 +107,21 @@ export interface ProtocolProblem {
   message: string;
 }
 
-/** Parses and validates one client message; never throws. */
+/** Parses and validates one raw client message; never throws. */
 export function parseClientMessage(raw: string | Buffer | ArrayBuffer | Uint8Array): ClientMessage | ProtocolProblem {
   const size = typeof raw === "string" ? Buffer.byteLength(raw) : raw.byteLength;
   if (size > MAX_MESSAGE_BYTES) {
     return { code: "protocol.too_large", message: `Messages may be at most ${MAX_MESSAGE_BYTES} bytes.` };
   }
-  let value: unknown;
   try {
-    value = JSON.parse(typeof raw === "string" ? raw : new TextDecoder().decode(raw as ArrayBuffer));
+    return checkClientMessage(JSON.parse(typeof raw === "string" ? raw : new TextDecoder().decode(raw as ArrayBuffer)));
   } catch {
     return { code: "protocol.not_json", message: "Messages must be JSON objects." };
   }
+}
+
+/** Validates an already-decoded client message against its type's schema; never throws. */
+export function checkClientMessage(value: unknown): ClientMessage | ProtocolProblem {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     return { code: "protocol.not_json", message: "Messages must be JSON objects." };
   }
@@ -160,6 +163,13 @@ export interface TrackView {
   source: Static<typeof Source>;
 }
 
+/** An ICE server as the browser's RTCPeerConnection takes it. */
+export interface IceServerView {
+  urls: string[];
+  username?: string;
+  credential?: string;
+}
+
 /** Every message the server sends. */
 export type ServerMessage =
   | {
@@ -168,7 +178,7 @@ export type ServerMessage =
       you: ParticipantView;
       room: { id: string; name: string | null; locked: boolean; screenShare: boolean };
       participants: ParticipantView[];
-      iceServers: Array<{ urls: string[]; username?: string; credential?: string }>;
+      iceServers: IceServerView[];
     }
   | { type: "publish-answer"; sdp: string }
   | { type: "subscribe-offer"; sdp: string; tracks: TrackView[] }

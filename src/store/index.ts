@@ -1,6 +1,7 @@
 import type { Database } from "bun:sqlite";
 import { AccountStore } from "./accounts.ts";
 import { LoginHashStore } from "./login-hashes.ts";
+import { RoomStore } from "./rooms.ts";
 import { SecretStore } from "./secrets.ts";
 import { SessionStore } from "./sessions.ts";
 
@@ -10,6 +11,7 @@ export interface Stores {
   sessions: SessionStore;
   loginHashes: LoginHashStore;
   secrets: SecretStore;
+  rooms: RoomStore;
   /** Runs `fn` in one synchronous transaction. */
   transaction<T>(fn: () => T): T;
   /** True when the database answers a trivial query. */
@@ -23,6 +25,7 @@ export function createStores(db: Database): Stores {
     sessions: new SessionStore(db),
     loginHashes: new LoginHashStore(db),
     secrets: new SecretStore(db),
+    rooms: new RoomStore(db),
     transaction: <T>(fn: () => T): T => db.transaction(fn)(),
     ping: () => {
       try {

@@ -4,6 +4,9 @@ import { chmodSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { run, startServer, type RunningServer } from "../helpers/process.ts";
 import { tempDir } from "../helpers/server.ts";
+import { MIGRATIONS } from "../../src/db/migrations.ts";
+
+const MIGRATION_COUNT = MIGRATIONS.length;
 
 const MAIN = join(import.meta.dir, "../../src/main.ts");
 const bun = process.execPath;
@@ -78,7 +81,7 @@ describe("youmeet command line", () => {
     expect(first.code).toBe(0);
     expect(first.stdout).toContain("is up to date");
     const db = new Database(join(d, "youmeet.db"));
-    expect(db.query("SELECT count(*) AS n FROM schema_migrations").get()).toEqual({ n: 4 });
+    expect(db.query("SELECT count(*) AS n FROM schema_migrations").get()).toEqual({ n: MIGRATION_COUNT });
     db.run("INSERT INTO schema_migrations (version, name, applied_at) VALUES (99, '0099_future.sql', 0)");
     db.close();
     for (const sub of ["migrate", "serve"]) {

@@ -68,6 +68,11 @@ describe("defaults", () => {
       retentionFeedbackDays: 180,
       contactEmail: null,
       metricsToken: null,
+      rtcPorts: [40000, 40199],
+      publicIp: null,
+      iceTcp: false,
+      turnUrls: [],
+      turnSecret: null,
       logLevel: "info",
       logFormat: "json",
     });
@@ -119,6 +124,11 @@ describe("flags and environment", () => {
       YOUMEET_RETENTION_FEEDBACK_DAYS: "30",
       YOUMEET_CONTACT_EMAIL: "privacy@example.com",
       YOUMEET_METRICS_TOKEN: METRICS,
+      YOUMEET_RTC_PORTS: "50000-50099",
+      YOUMEET_PUBLIC_IP: "203.0.113.7",
+      YOUMEET_ICE_TCP: "true",
+      YOUMEET_TURN_URL: "turn:turn.example.com:3478?transport=udp,turns:turn.example.com:5349",
+      YOUMEET_TURN_SECRET: "a-static-auth-secret",
       YOUMEET_LOG_LEVEL: "warn",
       YOUMEET_LOG_FORMAT: "pretty",
     });
@@ -137,6 +147,11 @@ describe("flags and environment", () => {
       retentionFeedbackDays: 30,
       contactEmail: "privacy@example.com",
       metricsToken: METRICS,
+      rtcPorts: [50000, 50099],
+      publicIp: "203.0.113.7",
+      iceTcp: true,
+      turnUrls: ["turn:turn.example.com:3478?transport=udp", "turns:turn.example.com:5349"],
+      turnSecret: "a-static-auth-secret",
       logLevel: "warn",
       logFormat: "pretty",
     });
@@ -169,6 +184,21 @@ describe("bad values stop the start with one sentence", () => {
     expect(errorOf(["--port", "abc"])).toBe('--port must be a whole number from 0 to 65535, got "abc".');
     expect(errorOf(["--port=70000"])).toBe('--port must be a whole number from 0 to 65535, got "70000".');
     expect(errorOf(["--port", "80.5"])).toBe('--port must be a whole number from 0 to 65535, got "80.5".');
+  });
+
+  test("network options: port range, public IP, TURN", () => {
+    for (const range of ["40000", "40199-40000", "80-100", "40000-40003", "a-b"]) {
+      expect(errorOf(["--rtc-ports", range])).toBe(
+        `--rtc-ports must be a UDP port range like 40000-40199 (ports 1024-65535, at least 10 ports), got ${JSON.stringify(range)}.`,
+      );
+    }
+    expect(errorOf(["--public-ip", "example.com"])).toBe('--public-ip must be an IPv4 address like 203.0.113.7, got "example.com".');
+    expect(errorOf(["--turn-url", "http://x"])).toContain("--turn-url must be one or more comma-separated TURN URLs");
+    expect(errorOf(["--turn-url", "turn:t.example.com:3478"])).toContain("--turn-url and --turn-secret go together");
+    expect(errorOf(["--turn-secret", "0123456789abcdef"])).toContain("--turn-url and --turn-secret go together");
+    expect(errorOf(["--turn-url", "turn:t.example.com", "--turn-secret", "short"])).toBe(
+      "--turn-secret must be at least 16 characters (coturn's static-auth-secret).",
+    );
   });
 
   test("a bad environment variable is named as the operator wrote it", () => {
