@@ -22,11 +22,14 @@ import {
   forbidDefaultStun,
   type RtcSettings,
 } from "./rtcconfig.ts";
-import { cleanRemoteSdp, isUnwantedCandidate, rewriteLocalCandidate, rewriteLocalSdp, type CandidatePolicy } from "./sdp.ts";
+import { cleanRemoteSdp, isUnwantedCandidate, remoteSdpProblem, rewriteLocalCandidate, rewriteLocalSdp, type CandidatePolicy } from "./sdp.ts";
 import { SerialQueue } from "./serial.ts";
-import type { ConnectionState, IceCandidateMessage, TrackKind, TrackSource } from "./types.ts";
+import { SfuError, describe, type ConnectionState, type IceCandidateMessage, type TrackKind, type TrackSource } from "./types.ts";
 
 const AUDIO_LEVEL_URI = "urn:ietf:params:rtp-hdrext:ssrc-audio-level";
+
+/** Browser candidates kept while no remote description exists yet. */
+const MAX_EARLY_CANDIDATES = 64;
 
 /** What a publisher connection tells its owner; all calls are synchronous. */
 export interface PublisherHooks {
@@ -57,6 +60,8 @@ export class PublisherConnection {
   private readonly seenCandidates = new Set<string>();
   private described = false;
   private closed = false;
+  /** Candidates that came before the first remote description; applied after it. */
+  private earlyCandidates: (IceCandidateMessage | null)[] = [];
   private readonly expectedHostCandidates: number;
   private gatheringShortReported = false;
 
@@ -83,13 +88,22 @@ export class PublisherConnection {
   /** Applies the browser's offer and returns our answer; `sources` names tracks by mid. */
   answer(sdp: string, sources: Readonly<Record<string, TrackSource>> = {}): Promise<string> {
     return this.queue.run(async () => {
-      if (this.closed) throw new Error("publisher connection closed");
-      await this.pc.setRemoteDescription({ type: "offer", sdp: cleanRemoteSdp(sdp) });
+      if (this.closed) throw new SfuError("sfu.closed", "the publisher connection is closed");
+      const problem = remoteSdpProblem(sdp);
+      if (problem) throw new SfuError("sfu.bad_offer", `the publisher offer ${problem}`);
+      try {
+        await this.pc.setRemoteDescription({ type: "offer", sdp: cleanRemoteSdp(sdp) });
+      } catch (error) {
+        // A bad offer must not leave us half in have-remote-offer for the next, good one.
+        await this.pc.setLocalDescription({ type: "rollback" }).catch(() => {});
+        throw new SfuError("sfu.bad_offer", `the publisher offer was refused: ${describe(error)}`);
+      }
+      await this.applyEarlyCandidates();
       forbidDefaultStun(this.pc);
       const answer = await this.pc.createAnswer();
       await this.pc.setLocalDescription(answer);
       this.hookTransports();
-    this.checkGathering();
+      this.checkGathering();
       this.reconcile(sources);
       const local = this.pc.localDescription?.sdp ?? answer.sdp;
       for (const line of local.split(/\r?\n/)) {
@@ -103,8 +117,23 @@ export class PublisherConnection {
   /** Adds a browser candidate; mDNS and IPv6 ones are dropped (returns false). */
   async addIceCandidate(candidate: IceCandidateMessage | null): Promise<boolean> {
     if (candidate && candidate.candidate && isUnwantedCandidate(candidate.candidate)) return false;
-    await this.pc.addIceCandidate(candidate ?? undefined);
+    if (!this.pc.remoteDescription) {
+      // werift would queue it and then fail the next setRemoteDescription if it is bad.
+      if (this.earlyCandidates.length < MAX_EARLY_CANDIDATES) this.earlyCandidates.push(candidate);
+      return true;
+    }
+    try {
+      await this.pc.addIceCandidate(candidate ?? undefined);
+    } catch (error) {
+      throw new SfuError("sfu.bad_candidate", `the ICE candidate was refused: ${describe(error)}`);
+    }
     return true;
+  }
+
+  private async applyEarlyCandidates(): Promise<void> {
+    const early = this.earlyCandidates;
+    this.earlyCandidates = [];
+    for (const candidate of early) await this.pc.addIceCandidate(candidate ?? undefined).catch(() => {});
   }
 
   /** The live tracks this peer publishes. */

@@ -94,6 +94,25 @@ export function rewriteLocalSdp(sdp: string, policy: CandidatePolicy): string {
   return join(out);
 }
 
+/** Largest SDP we accept; a browser's with audio, video and a screen share is a few KiB. */
+export const MAX_SDP_LENGTH = 64 * 1024;
+
+/**
+ * Why a browser's SDP cannot be used, or null if it looks like real WebRTC SDP. werift
+ * accepts even an empty string as an offer and answers it, which would silently reset a
+ * peer's negotiation, so we check the basics before it sees anything.
+ */
+export function remoteSdpProblem(sdp: unknown): string | null {
+  if (typeof sdp !== "string") return "not a string";
+  if (sdp.length > MAX_SDP_LENGTH) return "too long";
+  if (!sdp.startsWith("v=0")) return "does not start with v=0";
+  const all = lines(sdp);
+  if (!all.some((line) => line.startsWith("m="))) return "has no media section";
+  if (!all.some((line) => line.startsWith("a=ice-ufrag:"))) return "has no ICE credentials";
+  if (!all.some((line) => line.startsWith("a=fingerprint:"))) return "has no DTLS fingerprint";
+  return null;
+}
+
 /** Drops the browser's mDNS and IPv6 candidates from its SDP before werift reads it. */
 export function cleanRemoteSdp(sdp: string): string {
   const out: string[] = [];

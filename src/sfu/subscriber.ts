@@ -19,12 +19,15 @@ import {
 } from "werift";
 import { DownTrack, type UpTrack } from "./forwarder.ts";
 import { createPeerConnection, enlargeRecvBuffers, udpHostCandidateCount, forbidDefaultStun, opusCodec, videoCodec, type RtcSettings } from "./rtcconfig.ts";
-import { cleanRemoteSdp, isUnwantedCandidate, rewriteLocalCandidate, rewriteLocalSdp, type CandidatePolicy } from "./sdp.ts";
+import { cleanRemoteSdp, isUnwantedCandidate, remoteSdpProblem, rewriteLocalCandidate, rewriteLocalSdp, type CandidatePolicy } from "./sdp.ts";
 import { SerialQueue } from "./serial.ts";
-import { SfuError, type ConnectionState, type IceCandidateMessage, type SubscribedTrack, type TrackKind } from "./types.ts";
+import { SfuError, describe, type ConnectionState, type IceCandidateMessage, type SubscribedTrack, type TrackKind } from "./types.ts";
 
 /** FIR's feedback message type (RFC 5104); werift does not export its class. */
 const FIR_COUNT = 4;
+
+/** Browser candidates kept while no remote description exists yet. */
+const MAX_EARLY_CANDIDATES = 64;
 
 /** What a subscriber connection tells its owner. */
 export interface SubscriberHooks {
@@ -67,6 +70,8 @@ export class SubscriberConnection {
   private dirty = false;
   private described = false;
   private closed = false;
+  /** Candidates that came before the first remote description; applied after it. */
+  private earlyCandidates: (IceCandidateMessage | null)[] = [];
   private readonly expectedHostCandidates: number;
   private gatheringShortReported = false;
 
@@ -144,7 +149,21 @@ export class SubscriberConnection {
       const pending = this.pending;
       if (this.closed) throw new SfuError("sfu.closed", "the subscriber connection is closed");
       if (!pending) throw new SfuError("sfu.unexpected_answer", "no subscriber offer is outstanding");
-      await this.pc.setRemoteDescription({ type: "answer", sdp: cleanRemoteSdp(sdp) });
+      const problem = remoteSdpProblem(sdp);
+      try {
+        if (problem) throw new Error(`it ${problem}`);
+        await this.pc.setRemoteDescription({ type: "answer", sdp: cleanRemoteSdp(sdp) });
+      } catch (error) {
+        // Back to stable and offer again: the browser gets a fresh offer to answer.
+        await this.pc.setLocalDescription({ type: "rollback" }).catch(() => {});
+        this.pending = null;
+        this.dirty = true;
+        void this.queue.run(() => this.offerIfNeeded()).catch(() => {});
+        throw new SfuError("sfu.bad_answer", `the subscriber answer was refused: ${describe(error)}`);
+      }
+      const early = this.earlyCandidates;
+      this.earlyCandidates = [];
+      for (const candidate of early) await this.pc.addIceCandidate(candidate ?? undefined).catch(() => {});
       this.pending = null;
       for (const down of pending.included) this.negotiated.add(down);
       for (const slot of pending.released) if (slot.down === null) slot.reusable = true;
@@ -163,7 +182,16 @@ export class SubscriberConnection {
   /** Adds a browser candidate; mDNS and IPv6 ones are dropped (returns false). */
   async addIceCandidate(candidate: IceCandidateMessage | null): Promise<boolean> {
     if (candidate && candidate.candidate && isUnwantedCandidate(candidate.candidate)) return false;
-    await this.pc.addIceCandidate(candidate ?? undefined);
+    if (!this.pc.remoteDescription) {
+      // werift would queue it and then fail the next setRemoteDescription if it is bad.
+      if (this.earlyCandidates.length < MAX_EARLY_CANDIDATES) this.earlyCandidates.push(candidate);
+      return true;
+    }
+    try {
+      await this.pc.addIceCandidate(candidate ?? undefined);
+    } catch (error) {
+      throw new SfuError("sfu.bad_candidate", `the ICE candidate was refused: ${describe(error)}`);
+    }
     return true;
   }
 

@@ -143,3 +143,9 @@ export class SfuError extends Error {
     this.name = "SfuError";
   }
 }
+
+/** A short, single-line description of a thrown value, for error messages (never SDP). */
+export function describe(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.split("\n")[0]!.slice(0, 200);
+}

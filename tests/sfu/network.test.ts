@@ -199,3 +199,44 @@ test("unknown peers get a clear error, not a crash", async () => {
   expect(h.sfu.stats().peers).toBe(0);
   expect(h.sfu.stats().rooms).toBe(0);
 }, 30_000);
+
+test("garbage SDP and candidates are refused with a code, and the peer still works after", async () => {
+  const h = (harness = new SfuHarness());
+  const sub = h.addSubscriber("room", "sub");
+  h.sfu.addPeer("room", "pub");
+  for (const junk of ["", "v=0", "hello\r\nworld", "v=0\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\n".repeat(3)]) {
+    const error = await h.sfu.publisherOffer("pub", junk).then(() => null, (e: unknown) => e);
+    expect(error).toBeInstanceOf(SfuError);
+  }
+  const candidateError = await h.sfu
+    .addIceCandidate("pub", "publisher", { candidate: "candidate:x 1 udp nonsense 1.2.3.4", sdpMid: "77" })
+    .then(() => null, (e: unknown) => e);
+  expect(candidateError === null || candidateError instanceof SfuError).toBe(true);
+
+  const publisher = new SyntheticPublisher([{ kind: "video", source: "camera" }]);
+  h.publishers.set("pub", publisher);
+  const { sdp, sources } = await publisher.offer();
+  await publisher.accept(await h.sfu.publisherOffer("pub", sdp, sources));
+  publisher.start();
+  await waitUntil(() => h.midOf("sub", "pub", "camera") !== null, "camera offered");
+  await waitUntil(() => sub.packets(h.midOf("sub", "pub", "camera")!) > 10, "video flows");
+
+  // A bad answer to a subscriber offer: refused, and a fresh offer follows.
+  const offers = h.eventsOf("subscriber-offer").filter((e) => e.peerId === "sub").length;
+  const late = new SyntheticPublisher([{ kind: "audio", source: "microphone" }]);
+  h.subscribers.delete("sub"); // answer by hand from here on
+  h.sfu.addPeer("room", "pub2");
+  h.publishers.set("pub2", late);
+  const second = await late.offer();
+  await late.accept(await h.sfu.publisherOffer("pub2", second.sdp, second.sources));
+  await waitUntil(() => h.eventsOf("subscriber-offer").filter((e) => e.peerId === "sub").length === offers + 1, "offer for the new track");
+  const bad = await h.sfu.subscriberAnswer("sub", "v=0\r\nnot an answer").then(() => null, (e: unknown) => e);
+  expect(bad).toMatchObject({ code: "sfu.bad_answer" });
+  await waitUntil(() => h.eventsOf("subscriber-offer").filter((e) => e.peerId === "sub").length === offers + 2, "a fresh offer");
+  const fresh = h.eventsOf("subscriber-offer").filter((e) => e.peerId === "sub").at(-1)!;
+  await h.sfu.subscriberAnswer("sub", await sub.answer(fresh.sdp));
+  late.start();
+  const mic = fresh.tracks.find((t) => t.publisherPeerId === "pub2")!.mid;
+  await waitUntil(() => sub.packets(mic) > 10, "the new track flows after the retry");
+  h.subscribers.set("sub", sub);
+}, 60_000);
