@@ -9,11 +9,20 @@ import { DatabaseTooNewError, MigrationError, migrate } from "./db/migrate.ts";
 import { MIGRATIONS } from "./db/migrations.ts";
 import { openDatabase } from "./db/open.ts";
 import { createApp, MAX_BODY_BYTES } from "./http/app.ts";
+import { GuestTokens } from "./auth/guest-tokens.ts";
+import { isLoopbackHost } from "./config/config.ts";
 import { createLogger, type Logger } from "./log/logger.ts";
+import { RoomService } from "./rooms/service.ts";
+import { createSfu } from "./sfu/index.ts";
+import { SignalHub } from "./signal/hub.ts";
+import { iceServersFor } from "./signal/ice-servers.ts";
+import { announcedAddresses, mediaAddressWarning } from "./signal/media-setup.ts";
 import { staticDirectory } from "./paths.ts";
 import { createStores, type Stores } from "./store/index.ts";
 
 const HOUR_MS = 60 * 60 * 1000;
+/** Most people in one call (plans will set their own limit). */
+const MAX_PARTICIPANTS_PER_CALL = 25;
 
 /** Composition root: argv -> config -> logger -> db -> stores -> services -> http. */
 async function main(argv: string[]): Promise<number> {
@@ -96,24 +105,46 @@ export async function compose(config: Config, logger: Logger, db: Database, now:
     { botToken: config.telegramBotToken, botUsername: config.telegramBotUsername, devLogin: config.devLogin },
     now,
   );
+  let hub: SignalHub | null = null;
+  const sfu = createSfu({
+    logger,
+    portRange: [config.rtcPorts[0], config.rtcPorts[1]],
+    announcedAddress: config.publicIp ?? undefined,
+    // werift does not gather loopback; a server bound to loopback serves browsers on this machine.
+    iceAdditionalHostAddresses: isLoopbackHost(config.host) ? ["127.0.0.1"] : [],
+    iceTcp: config.iceTcp,
+    onEvent: (event) => hub?.onSfuEvent(event),
+  });
+  hub = new SignalHub({
+    sfu,
+    logger,
+    findRoom: (roomId) => stores.rooms.find(roomId),
+    maxParticipants: MAX_PARTICIPANTS_PER_CALL,
+    iceServersFor: (peerId) => iceServersFor({ urls: config.turnUrls, secret: config.turnSecret }, peerId, now()),
+  });
+  const rooms = new RoomService(stores, hub, now);
+  const guests = new GuestTokens(stores.secrets.getOrCreate("guest", 32, now()), now);
   const app = await createApp({
     config,
     logger,
     stores,
     sessions,
     login,
+    rooms,
+    hub,
+    guests,
     csrfSecret: stores.secrets.getOrCreate("csrf", 32, now()),
     staticDir: staticDirectory(),
     now,
   });
-  return { app, stores, sessions, login };
+  return { app, stores, sessions, login, rooms, hub, sfu };
 }
 
 async function serve(config: Config): Promise<number> {
   const logger = loggerFor(config);
   const db = openMigrated(config, logger);
   if (!db) return 1;
-  const { app, stores } = await compose(config, logger, db);
+  const { app, stores, hub } = await compose(config, logger, db);
 
   sweepExpired(stores, logger);
   const sweeper = setInterval(() => sweepExpired(stores, logger), HOUR_MS);
@@ -127,6 +158,14 @@ async function serve(config: Config): Promise<number> {
     return 1;
   }
   const port = app.server?.port ?? config.port;
+  logger.info("media_setup", {
+    rtc_ports: `${config.rtcPorts[0]}-${config.rtcPorts[1]}`,
+    announced_addresses: announcedAddresses(config.publicIp),
+    ice_tcp: config.iceTcp,
+    turn: config.turnUrls.length > 0,
+  });
+  const mediaWarning = mediaAddressWarning(config.publicUrl, config.publicIp);
+  if (mediaWarning) logger.warn("media_address_private", { reason: mediaWarning });
   logger.info("server_started", {
     version: packageJson.version,
     url: `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`,
@@ -143,7 +182,8 @@ async function serve(config: Config): Promise<number> {
       stopping = true;
       logger.info("server_stopping", { signal });
       clearInterval(sweeper);
-      // Stop accepting, let requests in flight finish, then close the database.
+      // Stop accepting, end calls (telling everyone), let requests in flight finish, then close the database.
+      await hub.closeAll();
       await app.stop(false);
       db.close();
       logger.info("server_stopped", {});

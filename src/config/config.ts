@@ -194,9 +194,9 @@ function resolveBotToken(values: FlagValues, labels: Record<FlagKey, string>, cw
   return token;
 }
 
-/** Dev login signs payloads with a throwaway token, so anyone who can reach it can be anyone:
- *  it must not be reachable from other machines. */
-function isLoopbackHost(host: string): boolean {
+/** True for loopback listen addresses. Dev login signs payloads with a throwaway token, so
+ *  anyone who can reach it can be anyone: it must not be reachable from other machines. */
+export function isLoopbackHost(host: string): boolean {
   const h = host.toLowerCase();
   if (h === "localhost") return true;
   if (isIPv4(h)) return h.startsWith("127.");

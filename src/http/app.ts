@@ -1,9 +1,13 @@
 import { Elysia } from "elysia";
+import type { GuestTokens } from "../auth/guest-tokens.ts";
 import type { LoginService } from "../auth/login.ts";
 import type { SessionService } from "../auth/sessions.ts";
 import type { Config } from "../config/config.ts";
 import type { Logger } from "../log/logger.ts";
+import type { RoomService } from "../rooms/service.ts";
+import type { SignalHub } from "../signal/hub.ts";
 import type { Stores } from "../store/index.ts";
+import { roomsApi } from "./api/rooms.ts";
 import { apiRoutes } from "./api/routes.ts";
 import { CsrfTokens, isSameOrigin } from "./csrf.ts";
 import { HttpRefusal, errorResponse } from "./errors.ts";
@@ -12,8 +16,10 @@ import { opsRoutes } from "./ops.ts";
 import { accountPages } from "./pages/account.ts";
 import { authRoutes } from "./pages/auth.ts";
 import { publicPages } from "./pages/public.ts";
+import { roomPages } from "./pages/rooms.ts";
 import { securityHeaders } from "./security-headers.ts";
 import { SessionCookie } from "./session-cookie.ts";
+import { signalSocket } from "./signal-socket.ts";
 import { staticFiles } from "./static.ts";
 import { Visits } from "./visit.ts";
 
@@ -29,6 +35,9 @@ export interface AppDeps {
   stores: Stores;
   sessions: SessionService;
   login: LoginService;
+  rooms: RoomService;
+  hub: SignalHub;
+  guests: GuestTokens;
   csrfSecret: Uint8Array;
   staticDir: string;
   metrics?: HttpMetrics;
@@ -89,6 +98,9 @@ export async function createApp(deps: AppDeps) {
     .use(publicPages(shared))
     .use(authRoutes(shared))
     .use(accountPages(shared))
+    .use(roomPages(shared))
+    .use(signalSocket(shared))
+    .use(roomsApi(shared))
     .use(apiRoutes(shared));
 }
 

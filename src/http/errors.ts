@@ -40,8 +40,7 @@ interface Mapped {
  */
 export function errorResponse(error: unknown, visit: Visit, logger: Logger): Response {
   const mapped = mapError(error, visit, logger);
-  const path = new URL(visit.request.url).pathname;
-  if (path.startsWith("/api/")) {
+  if (wantsJson(visit.request)) {
     return jsonResponse(
       { error: { code: mapped.code, message: mapped.message, requestId: visit.requestId } },
       mapped.status,
@@ -51,6 +50,14 @@ export function errorResponse(error: unknown, visit: Visit, logger: Logger): Res
   const ctx = visit.pageContext();
   const content = { title: titleFor(mapped.status, visit), message: mapped.message };
   return htmlResponse(visit.isHtmx ? errorFragment(ctx, content) : errorPage(ctx, content), mapped.status, mapped.headers);
+}
+
+/** The JSON API, and scripts that post or ask for JSON, get errors as JSON. */
+function wantsJson(request: Request): boolean {
+  const path = new URL(request.url).pathname;
+  const accept = request.headers.get("accept") ?? "";
+  const type = request.headers.get("content-type") ?? "";
+  return path.startsWith("/api/") || (accept.includes("application/json") && !accept.includes("text/html")) || type.includes("application/json");
 }
 
 function mapError(error: unknown, visit: Visit, logger: Logger): Mapped {

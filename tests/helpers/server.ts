@@ -15,6 +15,15 @@ export const TEST_BOT_TOKEN = "123456789:AAEtestTOKENtestTOKENtestTOKENtest12";
 export const TEST_BOT_USERNAME = "youmeet_test_bot";
 export const TEST_ORIGIN = "http://localhost:8080";
 
+let nextRtcPort = 42000 + Math.floor(Math.random() * 100) * 100;
+
+/** A media port range no other test app in this process uses. */
+function portRange(size = 80): string {
+  const start = nextRtcPort;
+  nextRtcPort = nextRtcPort + size > 60000 ? 42000 : nextRtcPort + size;
+  return `${start}-${start + size - 1}`;
+}
+
 /** A fresh temporary directory, removed by the returned function. */
 export function tempDir(prefix = "youmeet-test-"): { path: string; remove: () => void } {
   const path = mkdtempSync(join(tmpdir(), prefix));
@@ -29,6 +38,7 @@ export interface TestApp {
   logLines: string[];
   stores: Awaited<ReturnType<typeof compose>>["stores"];
   app: Awaited<ReturnType<typeof compose>>["app"];
+  hub: Awaited<ReturnType<typeof compose>>["hub"];
   /** A browser-like client that keeps the session cookie and the page's form token. */
   client(origin?: string): TestClient;
   /** Also serves the app on loopback (a free port unless given); returns its base URL. */
@@ -40,7 +50,7 @@ export interface TestApp {
 export async function startTestApp(flags: string[] = ["--dev-login"]): Promise<TestApp> {
   const dir = tempDir();
   const command = parseCommandLine(
-    ["serve", "--data-dir", dir.path, "--public-url", TEST_ORIGIN, "--log-format", "json", ...flags],
+    ["serve", "--data-dir", dir.path, "--public-url", TEST_ORIGIN, "--log-format", "json", "--rtc-ports", portRange(), ...flags],
     {},
     { cwd: dir.path },
   );
@@ -51,7 +61,7 @@ export async function startTestApp(flags: string[] = ["--dev-login"]): Promise<T
   const clock = { now: Date.now() };
   const logLines: string[] = [];
   const logger: Logger = createLogger({ level: "debug", format: "json", sink: (line) => logLines.push(line) });
-  const { app, stores } = await compose(config, logger, db, () => clock.now);
+  const { app, stores, sfu, hub } = await compose(config, logger, db, () => clock.now);
   return {
     config,
     db,
@@ -59,6 +69,7 @@ export async function startTestApp(flags: string[] = ["--dev-login"]): Promise<T
     logLines,
     stores,
     app,
+    hub,
     client: (origin = config.publicOrigin) => new TestClient((request) => app.handle(request), origin),
     listen: (port = 0) => {
       app.listen({ hostname: "127.0.0.1", port });
@@ -66,6 +77,7 @@ export async function startTestApp(flags: string[] = ["--dev-login"]): Promise<T
     },
     close: () => {
       if (app.server) void app.stop(true);
+      void sfu.close();
       db.close();
       dir.remove();
     },

@@ -1,15 +1,21 @@
-import { en, type MessageKey } from "./en.ts";
+import { dashboardEn, dashboardRu } from "./dashboard.ts";
+import { en, type MessageKey as CoreKey } from "./en.ts";
 import { ru } from "./ru.ts";
 
 /** Interface languages youmeet speaks. */
 export const LANGUAGES = ["en", "ru"] as const;
 export type Language = (typeof LANGUAGES)[number];
-export type { MessageKey };
+/** A key of the interface texts (the dictionaries are split by area, merged here). */
+export type MessageKey = CoreKey | keyof typeof dashboardEn;
 
 /** Native names, for language pickers. */
 export const LANGUAGE_NAMES: Record<Language, string> = { en: "English", ru: "Русский" };
 
-const DICTIONARIES: Record<Language, Record<MessageKey, string>> = { en, ru };
+const ENGLISH: Record<MessageKey, string> = { ...en, ...dashboardEn };
+const DICTIONARIES: Record<Language, Record<MessageKey, string>> = {
+  en: ENGLISH,
+  ru: { ...ru, ...dashboardRu },
+};
 
 /** Looks up a text and fills `{name}` placeholders. */
 export type Translate = (key: MessageKey, vars?: Record<string, string | number>) => string;
@@ -18,7 +24,7 @@ export type Translate = (key: MessageKey, vars?: Record<string, string | number>
 export function translator(language: Language): Translate {
   const dictionary = DICTIONARIES[language];
   return (key, vars) => {
-    const text = dictionary[key] ?? en[key];
+    const text = dictionary[key] ?? ENGLISH[key];
     return vars ? text.replace(/\{(\w+)\}/g, (whole, name: string) => String(vars[name] ?? whole)) : text;
   };
 }

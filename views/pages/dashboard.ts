@@ -1,6 +1,7 @@
 import type { PageContext } from "../context.ts";
 import { html, type SafeHtml } from "../html.ts";
 import { layout } from "../layout.ts";
+import { roomsSection, type RoomItem } from "./rooms.ts";
 
 /** What the dashboard shows about the logged-in person. */
 export interface DashboardData {
@@ -12,8 +13,8 @@ export interface DashboardData {
   createdAt: number;
 }
 
-/** The logged-in home: who you are and your youmeet ID. */
-export function dashboardPage(ctx: PageContext, me: DashboardData): SafeHtml {
+/** The logged-in home: who you are, your youmeet ID, and your rooms. */
+export function dashboardPage(ctx: PageContext, me: DashboardData, rooms: RoomItem[]): SafeHtml {
   const { t } = ctx;
   const fullName = [me.firstName, me.lastName].filter(Boolean).join(" ");
   const since = new Date(me.createdAt).toLocaleDateString(ctx.lang, { year: "numeric", month: "long", day: "numeric" });
@@ -32,6 +33,7 @@ export function dashboardPage(ctx: PageContext, me: DashboardData): SafeHtml {
   <p class="youmeet-id"><code id="youmeet-id">${me.youmeetId}</code>
     <button type="button" class="button" data-copy="#youmeet-id" data-copied-label="${t("dashboard.copied")}">${t("dashboard.copy")}</button></p>
   <p class="hint">${t("dashboard.id_hint")}</p>
-</section>`,
+</section>
+${roomsSection(ctx, rooms)}`,
   });
 }

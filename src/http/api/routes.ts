@@ -1,17 +1,8 @@
 import { Elysia } from "elysia";
-import { Unauthorized } from "../../errors.ts";
-import type { Account } from "../../store/accounts.ts";
 import type { RouteDeps } from "../app.ts";
 import { jsonResponse } from "../respond.ts";
-import type { Visit } from "../visit.ts";
+import { requireAccount } from "./auth.ts";
 import { openApiDocument } from "./openapi.ts";
-
-/** The account of an API request, or 401. */
-export function requireAccount(visit: Visit): Account {
-  const account = visit.session?.account;
-  if (!account) throw new Unauthorized("auth.required", "Log in first: this needs a youmeet session.");
-  return account;
-}
 
 /** The stable JSON API under /api/v1. */
 export function apiRoutes(deps: RouteDeps) {

@@ -4,6 +4,7 @@ import { settingsForm, settingsPage } from "../../../views/pages/settings.ts";
 import { supportedLanguage } from "../../../views/i18n/index.ts";
 import { BadInput } from "../../errors.ts";
 import type { RouteDeps } from "../app.ts";
+import { roomItems } from "./rooms.ts";
 import { htmlResponse } from "../respond.ts";
 import type { Visit } from "../visit.ts";
 
@@ -21,7 +22,7 @@ export function accountPages(deps: RouteDeps) {
       const visit = visits.of(request);
       const account = visit.session?.account;
       if (!account) return toLogin();
-      return htmlResponse(dashboardPage(visit.pageContext(), account));
+      return htmlResponse(dashboardPage(visit.pageContext(), account, roomItems(deps.config.publicUrl, deps.rooms.list(account))));
     })
     .get("/settings", ({ request }) => {
       const visit = visits.of(request);

@@ -1,0 +1,59 @@
+import { SignalClient } from "./signal-client.ts";
+import { startTestApp, type TestApp, type TestClient } from "./server.ts";
+
+/** A listening test app with helpers to log people in, make rooms and open room sockets. */
+export class CallHarness {
+  private constructor(
+    readonly t: TestApp,
+    readonly base: string,
+  ) {}
+
+  /** Starts the app with dev login and serves it on a free loopback port. */
+  static async start(flags: string[] = []): Promise<CallHarness> {
+    const t = await startTestApp(["--dev-login", ...flags]);
+    return new CallHarness(t, t.listen());
+  }
+
+  /** A logged-in browser-like client. */
+  async person(name: string): Promise<TestClient> {
+    const client = this.t.client();
+    await client.devLogin(name);
+    return client;
+  }
+
+  /** Creates a room owned by `owner` and returns its id. */
+  async room(owner: TestClient, name = "Standup"): Promise<string> {
+    const answer = await owner.send("POST", "/api/v1/rooms", { json: { name }, headers: { "x-csrf-token": owner.csrfToken } });
+    if (answer.status !== 201) throw new Error(`room creation failed: ${answer.status} ${answer.text}`);
+    return answer.json().id;
+  }
+
+  /** A guest pass for a room. */
+  async guestToken(roomId: string, name: string): Promise<string> {
+    const visitor = this.t.client();
+    await visitor.get(`/r/${roomId}`);
+    const answer = await visitor.send("POST", `/r/${roomId}/guest`, { json: { name }, headers: { "x-csrf-token": visitor.csrfToken } });
+    if (answer.status !== 200) throw new Error(`guest pass failed: ${answer.status} ${answer.text}`);
+    return answer.json().token;
+  }
+
+  /** Opens the room socket as a logged-in client (or with raw headers). */
+  socket(roomId: string, who: TestClient | { guest: string }): Promise<SignalClient> {
+    const ws = this.base.replace("http:", "ws:");
+    if ("guest" in who) return SignalClient.connect(`${ws}/r/${roomId}/ws?guest=${encodeURIComponent(who.guest)}`, { origin: this.base });
+    const cookie = [...who.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
+    return SignalClient.connect(`${ws}/r/${roomId}/ws`, { origin: this.base, cookie });
+  }
+
+  /** The raw answer to an upgrade attempt (for refusals). */
+  upgradeStatus(roomId: string, headers: Record<string, string>, query = ""): Promise<number> {
+    return fetch(`${this.base}/r/${roomId}/ws${query}`, {
+      headers: { connection: "Upgrade", upgrade: "websocket", "sec-websocket-version": "13", "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==", ...headers },
+    }).then((r) => r.status);
+  }
+
+  /** Stops everything. */
+  close(): void {
+    this.t.close();
+  }
+}
