@@ -12,6 +12,7 @@ import { createApp, MAX_BODY_BYTES } from "./http/app.ts";
 import { GuestTokens } from "./auth/guest-tokens.ts";
 import { isLoopbackHost } from "./config/config.ts";
 import { createLogger, type Logger } from "./log/logger.ts";
+import { applyRetention } from "./privacy/retention.ts";
 import { RoomService } from "./rooms/service.ts";
 import { createSfu } from "./sfu/index.ts";
 import { SignalHub } from "./signal/hub.ts";
@@ -87,12 +88,16 @@ function runMigrate(config: Config): number {
   return 0;
 }
 
-/** Deletes what has expired on its own: sessions and used login hashes. */
-function sweepExpired(stores: Stores, logger: Logger): void {
-  const now = Date.now();
-  const sessions = stores.sessions.deleteExpired(now);
-  const hashes = stores.loginHashes.deleteExpired(now);
-  if (sessions + hashes > 0) logger.info("expired_deleted", { sessions, login_hashes: hashes });
+/** Applies retention now: inactive accounts, expired sessions and login hashes. */
+function sweepExpired(stores: Stores, config: Config, logger: Logger): void {
+  const result = applyRetention(stores, { inactiveDays: config.retentionInactiveDays }, Date.now());
+  if (result.inactiveAccounts.length + result.expiredSessions + result.expiredLoginHashes > 0) {
+    logger.info("retention_applied", {
+      inactive_accounts: result.inactiveAccounts,
+      expired_sessions: result.expiredSessions,
+      expired_login_hashes: result.expiredLoginHashes,
+    });
+  }
 }
 
 /** Builds stores, services and the HTTP app over an open, migrated database. */
@@ -146,8 +151,8 @@ async function serve(config: Config): Promise<number> {
   if (!db) return 1;
   const { app, stores, hub } = await compose(config, logger, db);
 
-  sweepExpired(stores, logger);
-  const sweeper = setInterval(() => sweepExpired(stores, logger), HOUR_MS);
+  sweepExpired(stores, config, logger);
+  const sweeper = setInterval(() => sweepExpired(stores, config, logger), HOUR_MS);
 
   try {
     app.listen({ hostname: config.host, port: config.port, maxRequestBodySize: MAX_BODY_BYTES });

@@ -153,6 +153,14 @@ export class AccountStore {
       .run(now, id, now - minIntervalMs);
   }
 
+  /** Deletes accounts not seen since `cutoff` (everything referring to them cascades); returns their youmeet IDs. */
+  deleteInactiveSince(cutoff: number): string[] {
+    return this.db
+      .query<{ youmeet_id: string }, [number]>("DELETE FROM accounts WHERE last_seen_at < ? RETURNING youmeet_id")
+      .all(cutoff)
+      .map((row) => row.youmeet_id);
+  }
+
   /** Number of accounts (metrics, health). */
   count(): number {
     return this.db.query<{ n: number }, []>("SELECT count(*) AS n FROM accounts").get()!.n;

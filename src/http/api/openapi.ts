@@ -1,6 +1,9 @@
-import { ErrorBody, Me } from "./schemas.ts";
+import { CreateRoom, ErrorBody, Me, Room } from "./schemas.ts";
 
 const VERSION = "1.0.0";
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const json = (description: string, schema: unknown) => ({ description, content: { "application/json": { schema } } });
 
 const errorResponse = (description: string) => ({
   description,
@@ -11,7 +14,7 @@ const errorResponse = (description: string) => ({
  * The OpenAPI 3.1 description of /api/v1, built from the same TypeBox schemas the
  * handlers answer with, so the two cannot drift apart silently.
  */
-export function openApiDocument(publicUrl: string) {
+export function openApiDocument(publicUrl: string, cookieName: string) {
   const { $id: _errorId, ...errorSchema } = ErrorBody;
   return {
     openapi: "3.1.0",
@@ -24,8 +27,8 @@ export function openApiDocument(publicUrl: string) {
     },
     servers: [{ url: `${publicUrl}/api/v1` }],
     components: {
-      securitySchemes: { session: { type: "apiKey", in: "cookie", name: "youmeet_session" } },
-      schemas: { Error: errorSchema, Me },
+      securitySchemes: { session: { type: "apiKey", in: "cookie", name: cookieName } },
+      schemas: { Error: errorSchema, Me, Room, CreateRoom },
     },
     security: [{ session: [] }],
     paths: {
@@ -36,6 +39,39 @@ export function openApiDocument(publicUrl: string) {
           responses: {
             "200": { description: "The account.", content: { "application/json": { schema: { $ref: "#/components/schemas/Me" } } } },
             "401": errorResponse("Not logged in (code auth.required)."),
+          },
+        },
+      },
+      "/rooms": {
+        get: {
+          summary: "Your rooms, newest first, with who is in each call now",
+          operationId: "listRooms",
+          responses: {
+            "200": json("The rooms.", { type: "object", properties: { rooms: { type: "array", items: ref("Room") } } }),
+            "401": errorResponse("Not logged in (code auth.required)."),
+          },
+        },
+        post: {
+          summary: "Create a room",
+          operationId: "createRoom",
+          requestBody: { required: false, content: { "application/json": { schema: ref("CreateRoom") } } },
+          responses: {
+            "201": json("The new room.", ref("Room")),
+            "400": errorResponse("Bad name (room.bad_name) or body (request.invalid)."),
+            "401": errorResponse("Not logged in (code auth.required)."),
+            "403": errorResponse("Room limit reached (room.limit_reached) or missing CSRF token."),
+          },
+        },
+      },
+      "/rooms/{id}": {
+        delete: {
+          summary: "Delete one of your rooms; a call in it ends for everyone",
+          operationId: "deleteRoom",
+          parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }],
+          responses: {
+            "204": { description: "Deleted." },
+            "401": errorResponse("Not logged in (code auth.required)."),
+            "404": errorResponse("No such room of yours (room.not_found)."),
           },
         },
       },

@@ -4,8 +4,8 @@ import type { RouteDeps } from "../app.ts";
 import { roomUrl } from "../pages/rooms.ts";
 import { jsonResponse } from "../respond.ts";
 import { requireAccount } from "./auth.ts";
+import { CreateRoom } from "./schemas.ts";
 
-const CreateRoomBody = t.Object({ name: t.Optional(t.Union([t.String({ maxLength: 200 }), t.Null()])) }, { additionalProperties: false });
 
 /** A room as the JSON API answers it. */
 function roomJson(publicUrl: string, room: RoomSummary) {
@@ -33,7 +33,7 @@ export function roomsApi(deps: RouteDeps) {
         const account = requireAccount(visits.of(request));
         return jsonResponse(roomJson(config.publicUrl, rooms.create(account, { name: body.name })), 201);
       },
-      { body: CreateRoomBody },
+      { body: CreateRoom },
     )
     .delete(
       "/rooms/:id",

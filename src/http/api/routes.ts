@@ -7,7 +7,7 @@ import { openApiDocument } from "./openapi.ts";
 /** The stable JSON API under /api/v1. */
 export function apiRoutes(deps: RouteDeps) {
   const { visits } = deps;
-  const document = JSON.stringify(openApiDocument(deps.config.publicUrl));
+  const document = JSON.stringify(openApiDocument(deps.config.publicUrl, deps.cookie.name));
   return new Elysia({ name: "api-v1", prefix: "/api/v1" })
     .get("/openapi.json", () => new Response(document, { headers: { "content-type": "application/json; charset=utf-8" } }))
     .get("/me", ({ request }) => {

@@ -24,3 +24,19 @@ export const Me = t.Object({
   region: t.Union([t.String(), t.Null()], { description: "Region subtag of the Telegram language code, if any." }),
   createdAt: t.String({ format: "date-time" }),
 });
+
+/** A room as /api/v1/rooms answers it. */
+export const Room = t.Object({
+  id: t.String({ description: "Unguessable id (about 70 random bits) used in the link." }),
+  name: t.Union([t.String(), t.Null()]),
+  url: t.String({ description: "The link to share: <public-url>/r/<id>." }),
+  allowGuests: t.Boolean(),
+  createdAt: t.String({ format: "date-time" }),
+  live: t.Array(t.String(), { description: "Names of the people in the room's call now." }),
+});
+
+/** The body of POST /api/v1/rooms. */
+export const CreateRoom = t.Object(
+  { name: t.Optional(t.Union([t.String({ maxLength: 80 }), t.Null()], { description: "Optional; up to 80 characters." })) },
+  { additionalProperties: false },
+);
