@@ -1,8 +1,11 @@
 import type { Database } from "bun:sqlite";
+import { existsSync } from "node:fs";
 import packageJson from "../package.json" with { type: "json" };
 import { LoginService } from "./auth/login.ts";
 import { SessionService } from "./auth/sessions.ts";
 import { parseCommandLine } from "./cli/args.ts";
+import { ADMIN_ENTRIES } from "./cli/admin/entries.ts";
+import { planAdmin, reportPlan } from "./cli/admin/index.ts";
 import { healthcheck } from "./cli/healthcheck.ts";
 import { ConfigError, redactConfig, type Config } from "./config/config.ts";
 import { DatabaseTooNewError, MigrationError, migrate } from "./db/migrate.ts";
@@ -48,6 +51,8 @@ async function main(argv: string[]): Promise<number> {
       return healthcheck(command.config.host, command.config.port, (line) => process.stdout.write(line + "\n"));
     case "migrate":
       return runMigrate(command.config);
+    case "admin":
+      return runAdmin(command.config, command.words);
     case "serve":
       return serve(command.config);
   }
@@ -86,6 +91,24 @@ function runMigrate(config: Config): number {
   db.close();
   process.stdout.write(`Database ${config.dbPath} is up to date.\n`);
   return 0;
+}
+
+/** `youmeet admin ...`: help needs no database; a command runs over the data dir's, migrated. */
+async function runAdmin(config: Config, words: string[]): Promise<number> {
+  const io = { out: (line: string) => process.stdout.write(line + "\n"), err: (line: string) => process.stderr.write(line + "\n") };
+  const plan = planAdmin(ADMIN_ENTRIES, words);
+  if (plan.kind !== "run") return reportPlan(plan, io);
+  if (!existsSync(config.dbPath)) {
+    io.err(`youmeet: there is no database in ${config.dataDir} yet; check --data-dir, or start the server once.`);
+    return 1;
+  }
+  const db = openMigrated(config, loggerFor(config));
+  if (!db) return 1;
+  try {
+    return await plan.command.run({ config, db, stores: createStores(db), now: Date.now(), ...io }, plan.args);
+  } finally {
+    db.close();
+  }
 }
 
 /** Applies retention now: inactive accounts, expired sessions and login hashes. */

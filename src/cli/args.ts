@@ -7,12 +7,16 @@ import { ConfigError, loadConfig, type Config, type FlagInput } from "../config/
 import { FLAGS, FLAG_KEYS, envName, flagName, keyForFlag, type CommandName, type FlagKey } from "../config/flags.ts";
 
 /** What main.ts runs: a subcommand with its validated Config, or help text to print. */
-export type Command = { name: CommandName; config: Config } | { name: "help"; text: string };
+export type Command =
+  | { name: Exclude<CommandName, "admin">; config: Config }
+  | { name: "admin"; config: Config; words: string[] }
+  | { name: "help"; text: string };
 
 const COMMANDS: Record<CommandName | "help", string> = {
   serve: "Run the server (the default command).",
   migrate: "Apply pending database migrations and exit.",
   healthcheck: "GET /healthz on --host and --port; exit 0 if healthy, else 1.",
+  admin: "Users, plans, feedback, notices, backups: youmeet admin --help.",
   version: "Print the version and exit (also --version).",
   help: "Show this help, or one command's help: youmeet help COMMAND.",
 };
@@ -27,6 +31,10 @@ export function parseCommandLine(
   options: { isTty?: boolean; cwd?: string } = {},
 ): Command {
   const parsed = tokenize(argv);
+  if (parsed.command === "admin" && !parsed.error) {
+    // The admin dispatcher has its own words, options and help; only the data options are ours.
+    return { name: "admin", config: loadConfig(parsed.flags, env, { command: "admin", isTty: options.isTty, cwd: options.cwd }), words: parsed.adminWords };
+  }
   // Help wins over every other mistake on the line: someone asking for help has not got it right yet.
   if (parsed.help) {
     const topic = parsed.command === "help" ? parsed.topic : parsed.command;
@@ -39,7 +47,8 @@ export function parseCommandLine(
     }
     return { name: "help", text: helpText(parsed.topic as CommandName | undefined) };
   }
-  const name: CommandName = parsed.version ? "version" : (parsed.command ?? "serve");
+  // `admin` returned above; what is left takes no words of its own.
+  const name = parsed.version ? "version" : ((parsed.command ?? "serve") as Exclude<CommandName, "admin">);
   return { name, config: loadConfig(parsed.flags, env, { command: name, isTty: options.isTty, cwd: options.cwd }) };
 }
 
@@ -52,6 +61,8 @@ interface Parsed {
   version: boolean;
   /** The first mistake in argv order; kept rather than thrown so a later --help still wins. */
   error?: string;
+  /** After `admin`: every word that is not a server option, for the admin dispatcher. */
+  adminWords: string[];
 }
 
 function isCommand(name: string | undefined): name is CommandName {
@@ -59,13 +70,15 @@ function isCommand(name: string | undefined): name is CommandName {
 }
 
 function tokenize(argv: string[]): Parsed {
-  const out: Parsed = { flags: {}, help: false, version: false };
+  const out: Parsed = { flags: {}, help: false, version: false, adminWords: [] };
   const fail = (message: string) => {
     out.error ??= message;
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
-    if (arg === "--help" || arg === "-h") {
+    if (out.command === "admin" && !(arg.startsWith("--") && keyForFlag(arg.split("=")[0]!) !== null)) {
+      out.adminWords.push(arg);
+    } else if (arg === "--help" || arg === "-h") {
       out.help = true;
     } else if (arg === "--version") {
       out.version = true;

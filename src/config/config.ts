@@ -63,7 +63,7 @@ export type FlagInput = Partial<Record<FlagKey, string>>;
 
 /** What loadConfig needs besides flags and environment. */
 export interface LoadOptions {
-  /** Only serve and migrate create and write the data directory; healthcheck and version must
+  /** Only serve, migrate and admin create and write the data directory; healthcheck and version must
    *  work (and have no side effects) even where the data directory is not writable. */
   command: CommandName;
   /** Whether logs go to a terminal; picks the default log format. */
@@ -109,7 +109,7 @@ export function loadConfig(
   if (given.dataDir && values.dataDir === "") {
     throw new ConfigError(`${labels.dataDir} must not be empty.`);
   }
-  if (options.command === "serve" || options.command === "migrate") ensureWritableDirectory(dataDir);
+  if (options.command === "serve" || options.command === "migrate" || options.command === "admin") ensureWritableDirectory(dataDir);
 
   return Object.freeze({
     host: values.host,

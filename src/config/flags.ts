@@ -8,7 +8,7 @@ import { isIP } from "node:net";
 import { ConfigError } from "./error.ts";
 
 /** The subcommands that take a configuration (help is not one: it needs none). */
-export type CommandName = "serve" | "migrate" | "healthcheck" | "version";
+export type CommandName = "serve" | "migrate" | "healthcheck" | "version" | "admin";
 
 /** One option: how it is spelled, documented, defaulted and validated. */
 export interface FlagSpec<T> {
@@ -198,7 +198,7 @@ export const FLAGS = {
   dataDir: flag<string>({
     kind: "value", metavar: "DIR", example: "./data", default: "./data", defaultText: "./data",
     help: "Directory for the database, relative to the current directory; created if missing.",
-    commands: ["serve", "migrate"], parse: parsePath,
+    commands: ["serve", "migrate", "admin"], parse: parsePath,
   }),
   publicUrl: flag<string | null>({
     kind: "value", metavar: "URL", example: "https://meet.example.com", default: null,

@@ -3,25 +3,21 @@ import { Database } from "bun:sqlite";
 import { chmodSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { run, startServer, type RunningServer } from "../helpers/process.ts";
-import { tempDir } from "../helpers/server.ts";
+import { scratchDirs } from "../helpers/server.ts";
 import { MIGRATIONS } from "../../src/db/migrations.ts";
 
 const MIGRATION_COUNT = MIGRATIONS.length;
 
 const MAIN = join(import.meta.dir, "../../src/main.ts");
 const bun = process.execPath;
-const dirs: Array<{ remove: () => void }> = [];
+const scratch = scratchDirs();
+const dir = scratch.make;
 let server: RunningServer | null = null;
 afterEach(() => {
   server?.proc.kill("SIGKILL");
   server = null;
-  dirs.splice(0).forEach((d) => d.remove());
+  scratch.removeAll();
 });
-function dir() {
-  const d = tempDir();
-  dirs.push(d);
-  return d.path;
-}
 
 describe("youmeet command line", () => {
   test("--help lists every subcommand and flag with its environment variable", async () => {

@@ -30,6 +30,19 @@ export function tempDir(prefix = "youmeet-test-"): { path: string; remove: () =>
   return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
 }
 
+/** Temporary directories for one test file: `make()` in a test, `removeAll()` in afterEach. */
+export function scratchDirs(): { make: () => string; removeAll: () => void } {
+  const made: Array<{ remove: () => void }> = [];
+  return {
+    make: () => {
+      const dir = tempDir();
+      made.push(dir);
+      return dir.path;
+    },
+    removeAll: () => made.splice(0).forEach((d) => d.remove()),
+  };
+}
+
 /** The app over a fresh SQLite file, with a clock the test sets, and a way to clean up. */
 export interface TestApp {
   config: Config;

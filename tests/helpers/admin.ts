@@ -1,0 +1,15 @@
+import { join } from "node:path";
+import { run } from "./process.ts";
+
+const MAIN = join(import.meta.dir, "../../src/main.ts");
+
+/** Runs `youmeet admin WORDS --data-dir DIR` as a real process; exit code and output. */
+export function admin(dataDir: string, ...words: string[]) {
+  return run([process.execPath, MAIN, "admin", ...words, "--data-dir", dataDir, "--log-format", "json"]);
+}
+
+/** Runs `youmeet migrate` so the data dir has a database for admin commands. */
+export async function migratedDataDir(dataDir: string): Promise<void> {
+  const { code, stderr } = await run([process.execPath, MAIN, "migrate", "--data-dir", dataDir, "--log-format", "json"]);
+  if (code !== 0) throw new Error(`migrate failed: ${stderr}`);
+}
