@@ -17,7 +17,8 @@ import {
 export interface LoginResult {
   account: Account;
   token: string;
-  expiresAt: number;
+  /** The session's absolute end: how long the browser keeps the cookie. */
+  absoluteExpiresAt: number;
   created: boolean;
 }
 
@@ -116,7 +117,7 @@ export class LoginService {
         ? this.stores.accounts.updateProfile(existing.id, profile, now)!
         : this.stores.accounts.insert(this.freshYoumeetId(), profile, now);
       const session = this.sessions.create(account.id, userAgent);
-      return { account, token: session.token, expiresAt: session.expiresAt, created: !existing };
+      return { account, token: session.token, absoluteExpiresAt: session.absoluteExpiresAt, created: !existing };
     });
   }
 

@@ -31,11 +31,16 @@ export class SessionService {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** Starts a session for an account and returns the token for the cookie. */
-  create(accountId: number, userAgent: string | null): { token: string; expiresAt: number } {
+  /**
+   * Starts a session for an account; returns the token and its absolute end, which is the
+   * cookie's lifetime: the browser keeps it that long, and the server ends it sooner when idle
+   * (a cookie set once at login could not slide without re-sending it on every visit).
+   */
+  create(accountId: number, userAgent: string | null): { token: string; absoluteExpiresAt: number } {
     const token = randomBytes(32).toString("base64url");
     const now = this.now();
     const expiresAt = now + SESSION_IDLE_MS;
+    const absoluteExpiresAt = now + SESSION_ABSOLUTE_MS;
     this.stores.sessions.insert({
       tokenHash: hashSessionToken(token),
       accountId,
@@ -43,9 +48,9 @@ export class SessionService {
       createdAt: now,
       lastUsedAt: now,
       expiresAt,
-      absoluteExpiresAt: now + SESSION_ABSOLUTE_MS,
+      absoluteExpiresAt,
     });
-    return { token, expiresAt };
+    return { token, absoluteExpiresAt };
   }
 
   /** The live session for a cookie token, sliding its expiry; null when unknown or expired. */

@@ -46,6 +46,8 @@ export interface Config {
   retentionFeedbackDays: number;
   contactEmail: string | null;
   metricsToken: string | null;
+  /** Loopback peers are a reverse proxy: the client is the last X-Forwarded-For address. */
+  trustProxy: boolean;
   /** UDP (and ICE-TCP) ports for media, inclusive. */
   rtcPorts: readonly [number, number];
   /** Address announced in media candidates (1:1 NAT), or null for the interface addresses. */
@@ -126,6 +128,7 @@ export function loadConfig(
     retentionFeedbackDays: values.retentionFeedbackDays,
     contactEmail: values.contactEmail,
     metricsToken: values.metricsToken,
+    trustProxy: values.trustProxy,
     rtcPorts: Object.freeze([values.rtcPorts[0], values.rtcPorts[1]] as const),
     publicIp: values.publicIp,
     iceTcp: values.iceTcp,

@@ -246,6 +246,11 @@ export const FLAGS = {
     help: "Bearer token (16+ characters) that opens /metrics to non-loopback clients.",
     commands: SERVE, secret: true, parse: parseMetricsToken,
   }),
+  trustProxy: flag<boolean>({
+    kind: "boolean", metavar: "", example: "true", default: false, defaultText: "off",
+    help: "Behind a reverse proxy on this machine: take the client address from X-Forwarded-For.",
+    commands: SERVE, parse: parseBoolean,
+  }),
   rtcPorts: flag<[number, number]>({
     kind: "value", metavar: "A-B", example: "40000-40199", default: [40000, 40199], defaultText: "40000-40199",
     help: "UDP ports for media (and ICE-TCP); each participant uses two. Open them in the firewall.",

@@ -9,6 +9,7 @@ import type { SignalHub } from "../signal/hub.ts";
 import type { Stores } from "../store/index.ts";
 import { roomsApi } from "./api/rooms.ts";
 import { apiRoutes } from "./api/routes.ts";
+import { clientAddress } from "./client-address.ts";
 import { CsrfTokens, isSameOrigin } from "./csrf.ts";
 import { HttpRefusal, errorResponse } from "./errors.ts";
 import { HttpMetrics } from "./metrics.ts";
@@ -56,7 +57,8 @@ export async function createApp(deps: AppDeps) {
 
   return new Elysia({ name: "youmeet" })
     .onRequest(({ request, set, server }) => {
-      const visit = visits.of(request, server?.requestIP(request)?.address ?? "unknown");
+      const peer = server?.requestIP(request)?.address ?? "unknown";
+      const visit = visits.of(request, clientAddress(request, peer, config.trustProxy));
       Object.assign(set.headers, headers, { "x-request-id": visit.requestId });
       const length = Number(request.headers.get("content-length") ?? 0);
       if (length > MAX_BODY_BYTES) {

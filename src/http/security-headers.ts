@@ -20,7 +20,9 @@ export function securityHeaders(secure: boolean): Record<string, string> {
     "content-security-policy": csp,
     "x-content-type-options": "nosniff",
     "referrer-policy": "same-origin",
-    "cross-origin-opener-policy": "same-origin",
+    // allow-popups: Telegram's login widget (an oauth.telegram.org iframe) opens a popup and
+    // needs its window link back; plain same-origin would cut it and the login never completes.
+    "cross-origin-opener-policy": "same-origin-allow-popups",
     "permissions-policy": "camera=(self), microphone=(self), display-capture=(self), geolocation=()",
   };
   if (secure) headers["strict-transport-security"] = "max-age=31536000; includeSubDomains";

@@ -128,7 +128,7 @@ export class AccountStore {
       .query<AccountRow, [ProfileParams & { id: number; now: number }]>(
         `UPDATE accounts SET first_name = $first_name, last_name = $last_name, username = $username,
            photo_url = $photo_url, telegram_language = COALESCE($telegram_language, telegram_language),
-           region = COALESCE($region, region), updated_at = $now, last_seen_at = $now
+           region = CASE WHEN $telegram_language IS NULL THEN region ELSE $region END, updated_at = $now, last_seen_at = $now
          WHERE id = $id AND telegram_id = $telegram_id RETURNING ${COLUMNS}`,
       )
       .get({ ...profileParams(profile), id, now });

@@ -144,6 +144,34 @@ describe("Telegram Mini App", () => {
     expect(countRows(t.db, "accounts")).toBe(0);
   });
 
+  const postInitData = (client: ReturnType<TestApp["client"]>, data: string) =>
+    client.send("POST", "/auth/telegram/webapp", { json: { initData: data }, headers: { "x-csrf-token": client.csrfToken } });
+
+  test("replayed initData is refused and does not create a second session", async () => {
+    t = await startTestApp(BOT);
+    const first = t.client();
+    await first.get("/tg");
+    const data = initData(Math.floor(t.clock.now / 1000), { id: 779, first_name: "Zoe" });
+    expect((await postInitData(first, data)).status).toBe(200);
+    const thief = t.client();
+    await thief.get("/tg");
+    const replay = await postInitData(thief, data);
+    expect(replay.status).toBe(401);
+    expect(replay.json().error.code).toBe("telegram.replayed");
+    expect(countRows(t.db, "sessions")).toBe(1);
+  });
+
+  test("a later login without a region clears the old region instead of keeping it", async () => {
+    t = await startTestApp(BOT);
+    const now = Math.floor(t.clock.now / 1000);
+    for (const [second, language, region] of [[0, "pt-BR", "BR"], [1, "en", null]] as const) {
+      const client = t.client();
+      await client.get("/tg");
+      expect((await postInitData(client, initData(now + second, { id: 780, first_name: "Rui", language_code: language }))).status).toBe(200);
+      expect((await client.get("/api/v1/me")).json()).toMatchObject({ region });
+    }
+  });
+
   test("the /tg page loads Telegram's script and no inline script", async () => {
     t = await startTestApp(BOT);
     const page = await t.client().get("/tg");

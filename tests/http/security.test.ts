@@ -16,6 +16,8 @@ describe("security headers", () => {
       expect(csp).not.toContain("unsafe-eval");
       expect(answer.headers.get("x-content-type-options")).toBe("nosniff");
       expect(answer.headers.get("referrer-policy")).toBe("same-origin");
+      // Telegram's login popup must keep its link to the widget's iframe.
+      expect(answer.headers.get("cross-origin-opener-policy")).toBe("same-origin-allow-popups");
       expect(answer.headers.get("x-request-id")).toMatch(/^[0-9a-f]{16}$/);
       expect(answer.headers.get("strict-transport-security")).toBeNull();
     }

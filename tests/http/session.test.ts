@@ -12,7 +12,7 @@ describe("session cookie", () => {
     await client.get("/login");
     const answer = await client.post("/auth/dev", { name: "Ada" });
     const [cookie] = answer.headers.getSetCookie();
-    expect(cookie).toMatch(/^youmeet_session=[A-Za-z0-9_-]{43}; Path=\/; Max-Age=2592000; HttpOnly; SameSite=Lax$/);
+    expect(cookie).toMatch(/^youmeet_session=[A-Za-z0-9_-]{43}; Path=\/; Max-Age=7776000; HttpOnly; SameSite=Lax$/);
     const token = cookie!.split(";")[0]!.split("=")[1]!;
     const stored = t.db.query<{ token_hash: Uint8Array }, []>("SELECT token_hash FROM sessions").get()!;
     expect(Buffer.from(stored.token_hash).toString("hex")).toBe(new Bun.CryptoHasher("sha256").update(token).digest("hex"));
@@ -43,6 +43,15 @@ describe("session cookie", () => {
     const me = await client.send("GET", "/api/v1/me", { headers: { cookie: `youmeet_session=${token}` } });
     expect(me.status).toBe(401);
     expect(me.json().error).toMatchObject({ code: "auth.required" });
+  });
+
+  test("the browser keeps the cookie until the absolute end, so an active session really slides past 30 days", async () => {
+    t = await startTestApp();
+    const client = t.client();
+    const answer = await (await client.get("/login"), client.post("/auth/dev", { name: "Ada" }));
+    const maxAge = Number(/Max-Age=(\d+)/.exec(answer.headers.getSetCookie()[0]!)![1]);
+    expect(maxAge * 1000).toBe(SESSION_ABSOLUTE_MS);
+    expect(maxAge * 1000).toBeGreaterThan(SESSION_IDLE_MS);
   });
 
   test("idle for 30 days ends the session; activity slides it; 90 days is the absolute end", async () => {

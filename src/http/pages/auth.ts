@@ -22,7 +22,7 @@ export function authRoutes(deps: RouteDeps) {
 
   const signedIn = (visit: Visit, result: LoginResult, how: string) => {
     logger.info("login", { request_id: visit.requestId, method: how, youmeet_id: result.account.youmeetId, new_account: result.created });
-    return { "set-cookie": cookie.set(result.token, result.expiresAt) };
+    return { "set-cookie": cookie.set(result.token, result.absoluteExpiresAt) };
   };
   const refused = (visit: Visit, error: unknown, how: string) => {
     if (!(error instanceof DomainError)) throw error;
