@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
+import { isLoopback } from "./ops.ts";
 
 /** Anonymous form tokens (login forms) expire; session-bound ones live as long as the session. */
 const ANONYMOUS_TOKEN_SECONDS = 24 * 60 * 60;
@@ -45,14 +46,22 @@ function safeEqual(a: string, b: string): boolean {
 /**
  * Same-origin check for unsafe methods: a browser always sends Origin or Sec-Fetch-Site
  * on a cross-site POST, so either one saying "elsewhere" refuses the request. The page
- * may be reached by its public URL or by the address it was requested at (127.0.0.1 vs
- * localhost on the operator's own machine).
+ * may be reached by its public URL or, on the operator's own machine, by the loopback address
+ * it was requested at (127.0.0.1 vs localhost). Only loopback: a DNS-rebinding page on
+ * another name resolving here would otherwise count as this site.
  */
 export function isSameOrigin(request: Request, publicOrigin: string): boolean {
   const headers = request.headers;
   const origin = headers.get("origin");
-  if (origin !== null && origin !== publicOrigin && origin !== new URL(request.url).origin) return false;
+  if (origin !== null && origin !== publicOrigin && !isRequestedLoopbackOrigin(origin, request.url)) return false;
   const site = headers.get("sec-fetch-site");
   if (site !== null && site !== "same-origin" && site !== "none") return false;
   return true;
+}
+
+function isRequestedLoopbackOrigin(origin: string, requestUrl: string): boolean {
+  const requested = new URL(requestUrl);
+  if (origin !== requested.origin) return false;
+  const host = requested.hostname.replace(/^\[(.*)\]$/, "$1");
+  return host === "localhost" || isLoopback(host);
 }

@@ -59,6 +59,18 @@ describe("CSRF", () => {
     expect(countRows(t.db, "accounts")).toBe(0);
   });
 
+  test("the requested origin counts as this site only on loopback, so a DNS-rebinding name is refused", async () => {
+    t = await startTestApp();
+    const rebound = t.client("http://rebound.example:8080");
+    await rebound.get("/login");
+    expect((await rebound.post("/auth/dev", { name: "Ada" })).status).toBe(403);
+    expect(countRows(t.db, "accounts")).toBe(0);
+    const local = t.client("http://127.0.0.1:8080");
+    await local.get("/login");
+    expect((await local.post("/auth/dev", { name: "Ada" })).status).toBe(303);
+    expect(countRows(t.db, "accounts")).toBe(1);
+  });
+
   test("a logged-in form token only works with its own session", async () => {
     t = await startTestApp();
     const ada = t.client();
