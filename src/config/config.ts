@@ -45,6 +45,8 @@ export interface Config {
   /** 0 keeps feedback forever. */
   retentionFeedbackDays: number;
   contactEmail: string | null;
+  /** The privacy policy version users must have accepted; logins accept it. */
+  privacyPolicyVersion: string;
   metricsToken: string | null;
   /** UDP (and ICE-TCP) ports for media, inclusive. */
   rtcPorts: readonly [number, number];
@@ -125,6 +127,7 @@ export function loadConfig(
     retentionInactiveDays: values.retentionInactiveDays,
     retentionFeedbackDays: values.retentionFeedbackDays,
     contactEmail: values.contactEmail,
+    privacyPolicyVersion: values.privacyPolicyVersion,
     metricsToken: values.metricsToken,
     rtcPorts: Object.freeze([values.rtcPorts[0], values.rtcPorts[1]] as const),
     publicIp: values.publicIp,

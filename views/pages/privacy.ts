@@ -3,6 +3,13 @@ import { html, type SafeHtml } from "../html.ts";
 import type { Language } from "../i18n/index.ts";
 import { layout } from "../layout.ts";
 
+/**
+ * Version of the policy text below. Change it whenever the text changes in substance: users
+ * who accepted an older version see a banner asking them to accept this one. Operators who
+ * publish their own policy set theirs with --privacy-policy-version.
+ */
+export const PRIVACY_POLICY_VERSION = "2026-12-04";
+
 /** The retention periods the running server applies, and whom to write to. */
 export interface PrivacyFacts {
   retentionInactiveDays: number;
