@@ -18,6 +18,8 @@ export const Me = t.Object({
   telegramId: t.Integer(),
   firstName: t.String(),
   lastName: t.Union([t.String(), t.Null()]),
+  displayName: t.Union([t.String(), t.Null()], { description: "The display name you chose (PATCH /me), or null." }),
+  name: t.String({ description: "The name others see: your display name, else your Telegram first name." }),
   username: t.Union([t.String(), t.Null()], { description: "Telegram @username without the @." }),
   photoUrl: t.Union([t.String(), t.Null()]),
   language: t.String({ description: "Interface language in effect: en or ru." }),
@@ -47,10 +49,14 @@ export const UpdateMe = t.Object(
     displayName: t.Optional(
       t.Union([t.String({ maxLength: 1000 }), t.Null()], {
         description: "The name others see, 1 to 64 characters, no control characters; null shows Telegram's first name again.",
+        error: "expected a name of 1 to 64 characters, or null",
       }),
     ),
     language: t.Optional(
-      t.Union([t.Literal("en"), t.Literal("ru"), t.Null()], { description: "Interface language; null follows Telegram's, then the browser's." }),
+      t.Union([t.Literal("en"), t.Literal("ru"), t.Null()], {
+        description: "Interface language; null follows Telegram's, then the browser's.",
+        error: 'expected "en", "ru" or null',
+      }),
     ),
   },
   { additionalProperties: false },
