@@ -9,6 +9,12 @@ const errorResponse = (description: string) => ({
   description,
   content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
 });
+const jsonBody = (name: string) => ({ required: true, content: { "application/json": { schema: ref(name) } } });
+/** The answers every logged-in write may give besides its own. */
+const writeRefusals = {
+  "401": errorResponse("Not logged in (code auth.required)."),
+  "403": errorResponse("Missing CSRF token."),
+};
 
 /**
  * The OpenAPI 3.1 description of /api/v1, built from the same TypeBox schemas the
@@ -44,25 +50,23 @@ export function openApiDocument(publicUrl: string, cookieName: string) {
         patch: {
           summary: "Correct your display name and interface language (null resets either to Telegram's)",
           operationId: "updateMe",
-          requestBody: { required: true, content: { "application/json": { schema: ref("UpdateMe") } } },
+          requestBody: jsonBody("UpdateMe"),
           responses: {
             "200": json("The fields as they are now.", ref("Profile")),
             "400": errorResponse(
               "Bad name (profile.name_empty, profile.name_too_long, profile.name_control) or body (request.invalid: wrong type, unknown field, unknown language); nothing changed.",
             ),
-            "401": errorResponse("Not logged in (code auth.required)."),
-            "403": errorResponse("Missing CSRF token."),
+            ...writeRefusals,
           },
         },
         delete: {
           summary: "Delete your account and everything that refers to it; calls in your rooms end and you leave any call",
           operationId: "deleteMe",
-          requestBody: { required: true, content: { "application/json": { schema: ref("DeleteMe") } } },
+          requestBody: jsonBody("DeleteMe"),
           responses: {
             "204": { description: "Deleted; the session cookie is cleared." },
             "400": errorResponse('Any body other than {"confirm": true} (account.confirm_required); nothing was deleted.'),
-            "401": errorResponse("Not logged in (code auth.required)."),
-            "403": errorResponse("Missing CSRF token."),
+            ...writeRefusals,
           },
         },
       },

@@ -35,6 +35,7 @@ export function publicPages(deps: RouteDeps) {
           retentionFeedbackDays: config.retentionFeedbackDays,
           contactEmail: config.contactEmail,
           publicUrl: config.publicUrl,
+          policyVersion: config.privacyPolicyVersion,
         }),
       ),
     )
