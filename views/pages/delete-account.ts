@@ -21,7 +21,12 @@ function countLine(ctx: PageContext, table: string, n: number): string {
 export function deleteConfirmPage(ctx: PageContext, summary: DeletionSummary): SafeHtml {
   const { t } = ctx;
   const title = summary.withdraw ? t("mydata.confirm.withdraw_title") : t("mydata.confirm.title");
-  const counted = Object.entries(summary.counts).filter(([, n]) => n > 0);
+  // Sessions and rooms first (people know them), then the other tables by name.
+  const first = ["sessions", "rooms"];
+  const rank = (table: string) => (first.includes(table) ? first.indexOf(table) : first.length);
+  const counted = Object.entries(summary.counts)
+    .filter(([, n]) => n > 0)
+    .sort(([a], [b]) => rank(a) - rank(b) || a.localeCompare(b));
   return layout(ctx, {
     title,
     body: html`<section class="card narrow" id="confirm-delete">
