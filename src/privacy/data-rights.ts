@@ -34,6 +34,9 @@ export interface SessionView extends DeviceDescription {
   current: boolean;
 }
 
+/** Shape of a session handle: 22 base64url characters. */
+const SESSION_HANDLE_PATTERN = /^[A-Za-z0-9_-]{22}$/;
+
 /** Why an account is being deleted, for the log. */
 export type DeletionReason = "deleted_by_user" | "consent_withdrawn";
 
@@ -133,7 +136,9 @@ export class DataRights {
 
   /** Logs out one of the account's own sessions; someone else's (or an unknown) handle is NotFound. */
   endSession(account: Account, handle: string, currentHash: Uint8Array | null): { wasCurrent: boolean } {
-    const session = this.stores.sessions.listByAccount(account.id).find((s) => sessionHandle(s.tokenHash) === handle);
+    const session = SESSION_HANDLE_PATTERN.test(handle)
+      ? this.stores.sessions.listByAccount(account.id).find((s) => sessionHandle(s.tokenHash) === handle)
+      : undefined;
     if (!session || !this.stores.sessions.deleteOwned(session.tokenHash, account.id)) {
       throw new NotFound("session.not_found", "You have no session with this id; it may have ended already.");
     }
@@ -152,9 +157,6 @@ export class DataRights {
 }
 
 /** A session's public name: a hash of its token hash, so it cannot be turned back into a credential. */
-export function sessionHandle(tokenHash: Uint8Array): string {
+function sessionHandle(tokenHash: Uint8Array): string {
   return createHash("sha256").update("youmeet-session-handle:").update(tokenHash).digest("base64url").slice(0, 22);
 }
-
-/** Shape of a session handle, for validating the URL parameter. */
-export const SESSION_HANDLE_PATTERN = /^[A-Za-z0-9_-]{22}$/;

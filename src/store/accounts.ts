@@ -171,11 +171,6 @@ export class AccountStore {
     );
   }
 
-  /** Deletes one account; everything that refers to it cascades. False when there was none. */
-  delete(id: number): boolean {
-    return this.db.query("DELETE FROM accounts WHERE id = ?").run(id).changes === 1;
-  }
-
   /** Records activity, at most one write per `minIntervalMs` per account. */
   touchLastSeen(id: number, now: number, minIntervalMs: number): void {
     this.db
