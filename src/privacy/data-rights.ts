@@ -83,9 +83,12 @@ export class DataRights {
     };
   }
 
-  /** How many rows of each kind deleting the account would remove (the confirmation names them). */
-  deletionSummary(account: Account): Record<string, number> {
-    return this.stores.accountData.count(account.id);
+  /**
+   * How many rows of each table deleting the account would touch (the confirmation names
+   * them), and which tables keep their rows, no longer linked to the account (SET NULL keys).
+   */
+  deletionSummary(account: Account): { counts: Record<string, number>; unlinked: string[] } {
+    return { counts: this.stores.accountData.count(account.id), unlinked: this.stores.accountData.unlinkedOnDelete() };
   }
 
   /**

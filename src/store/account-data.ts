@@ -157,6 +157,13 @@ export class AccountDataStore {
     return referringTables(this.db);
   }
 
+  /** Tables whose every key to the account is ON DELETE SET NULL: their rows stay, unlinked, when it goes. */
+  unlinkedOnDelete(): string[] {
+    return this.tables()
+      .filter((table) => table.keys.every((key) => key.onDelete === "SET NULL"))
+      .map((table) => table.name);
+  }
+
   /** Every row about the account, or null when there is no such account. */
   collect(accountId: number): AccountData | null {
     const account = this.rows(ACCOUNTS, `${ident("id")} = $account`, accountId)[0];

@@ -10,6 +10,8 @@ async function world() {
   t = await startTestApp();
   // A table from a later migration (contacts, usage...): the export and deletion must find it unaided.
   t.db.exec("CREATE TABLE later_notes (account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE, note TEXT) STRICT");
+  // One whose rows outlive the account, unlinked (feedback might be kept like this).
+  t.db.exec("CREATE TABLE later_kept (account_id INTEGER REFERENCES accounts(id) ON DELETE SET NULL, note TEXT) STRICT");
   const ada = t.client();
   await loginAs(ada, "Ada", FIREFOX_LINUX);
   const adaPhone = t.client();
@@ -23,6 +25,7 @@ async function world() {
   const adaId = await idOf(ada);
   const graceId = await idOf(grace);
   t.db.run("INSERT INTO later_notes VALUES (?, '<b>ada note</b>'), (?, 'grace note')", [adaId, graceId]);
+  t.db.run("INSERT INTO later_kept VALUES (?, 'kept note')", [adaId]);
   await ada.get("/my-data");
   return { ada, adaPhone, grace, adaId, graceId };
 }
@@ -43,7 +46,7 @@ describe("export", () => {
 
     // The test's own walk of the schema: every table that refers to accounts is in the file...
     const about = tablesAboutAccounts(t.db);
-    expect([...about.keys()].sort()).toEqual(["later_notes", "rooms", "sessions"]);
+    expect([...about.keys()].sort()).toEqual(["later_kept", "later_notes", "rooms", "sessions"]);
     expect(Object.keys(file.tables).sort()).toEqual([...about.keys()].sort());
     // ...with exactly the rows that name me.
     for (const [table, columns] of about) {
@@ -184,6 +187,7 @@ describe("delete", () => {
     expect(page).toContain('<li data-count="sessions">Login sessions: 2 (you are logged out everywhere)');
     expect(page).toContain('<li data-count="rooms">Rooms: 2 (');
     expect(page).toContain('<li data-count="later_notes">Later notes: 1</li>');
+    expect(page).toContain('<li data-count="later_kept">Later kept: 1 (kept, but no longer linked to you)</li>');
     expect(page).toContain('action="/my-data/delete"');
     expect(snapshot(t.db)).toEqual(before);
   });
@@ -220,7 +224,8 @@ describe("delete", () => {
     for (const client of [ada, adaPhone]) expect((await client.get("/api/v1/me")).status).toBe(401);
     expect(withoutTime((await grace.get("/api/v1/me/export")).json())).toEqual(graceBefore);
     const log = t.logLines.map((line) => JSON.parse(line)).find((entry) => entry.msg === "account_deleted");
-    expect(log).toMatchObject({ reason: "deleted_by_user", rows: { sessions: 2, rooms: 2, later_notes: 1 } });
+    expect(log).toMatchObject({ reason: "deleted_by_user", rows: { sessions: 2, rooms: 2, later_notes: 1, later_kept: 1 } });
+    expect(t.db.query("SELECT account_id, note FROM later_kept").all()).toEqual([{ account_id: null, note: "kept note" }]);
     expect(JSON.stringify(log)).not.toContain("Ada");
   });
 

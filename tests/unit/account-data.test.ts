@@ -118,6 +118,7 @@ describe("the schema walk", () => {
     expect(db.query("PRAGMA foreign_key_check").all()).toEqual([]);
     expect(Object.values(stores.accountData.count(ada.id)).every((n) => n === 0)).toBe(true);
     expect(db.query("SELECT count(*) AS n FROM cleared WHERE account_id IS NULL").get()).toEqual({ n: 1 });
+    expect(stores.accountData.unlinkedOnDelete()).toEqual(["cleared"]);
     expect(db.query("SELECT x FROM about_nobody").all()).toEqual([{ x: "x" }]);
     // Grace keeps everything except the one row that was about Ada too (Grace's contact entry for Ada).
     const graceAfter = stores.accountData.collect(grace.id)!;

@@ -7,11 +7,14 @@ import { tableTitle } from "./my-data.ts";
 export interface DeletionSummary {
   youmeetId: string;
   counts: Record<string, number>;
+  /** Tables whose rows stay, no longer linked to the account. */
+  unlinked: string[];
   /** True when the user is withdrawing consent (the same deletion, explained as such). */
   withdraw: boolean;
 }
 
-function countLine(ctx: PageContext, table: string, n: number): string {
+function countLine(ctx: PageContext, table: string, n: number, unlinked: boolean): string {
+  if (unlinked) return ctx.t("mydata.confirm.count.unlinked", { n, table: tableTitle(table) });
   if (table === "sessions") return ctx.t("mydata.confirm.count.sessions", { n });
   if (table === "rooms") return ctx.t("mydata.confirm.count.rooms", { n });
   return ctx.t("mydata.confirm.count.other", { n, table: tableTitle(table) });
@@ -35,7 +38,7 @@ export function deleteConfirmPage(ctx: PageContext, summary: DeletionSummary): S
   <p>${t("mydata.confirm.lead")}</p>
   <ul>
     <li>${t("mydata.confirm.account", { id: summary.youmeetId })}</li>
-    ${counted.map(([table, n]) => html`<li data-count="${table}">${countLine(ctx, table, n)}</li>`)}
+    ${counted.map(([table, n]) => html`<li data-count="${table}">${countLine(ctx, table, n, summary.unlinked.includes(table))}</li>`)}
   </ul>
   <p>${t("mydata.confirm.calls")}</p>
   <p><a href="/api/v1/me/export" download>${t("mydata.confirm.export")}</a></p>

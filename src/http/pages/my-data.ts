@@ -72,8 +72,8 @@ export function myDataPages(deps: RouteDeps) {
     .get("/my-data/delete", ({ request }) =>
       loggedIn(request, (visit, { account }) => {
         const withdraw = new URL(request.url).searchParams.has("withdraw");
-        const counts = dataRights.deletionSummary(account);
-        return htmlResponse(deleteConfirmPage(visit.pageContext(), { youmeetId: account.youmeetId, counts, withdraw }));
+        const summary = dataRights.deletionSummary(account);
+        return htmlResponse(deleteConfirmPage(visit.pageContext(), { youmeetId: account.youmeetId, ...summary, withdraw }));
       }),
     )
     .post(
