@@ -72,7 +72,7 @@ export class DataRights {
   /** Everything stored about the account, as one JSON file. */
   exportFile(account: Account): ExportFile {
     const data = this.stores.accountData.collect(account.id);
-    if (!data) throw new NotFound("account.not_found", "This account no longer exists.");
+    if (!data) throw accountGone();
     return {
       format: "youmeet-export",
       version: 1,
@@ -99,7 +99,7 @@ export class DataRights {
     const removed = this.stores.transaction(() => {
       const counts = this.stores.accountData.count(account.id);
       const rooms = this.stores.rooms.listByOwner(account.id).map((room) => room.id);
-      if (!this.stores.accountData.deleteAccount(account.id)) throw new NotFound("account.not_found", "This account no longer exists.");
+      if (!this.stores.accountData.deleteAccount(account.id)) throw accountGone();
       return { counts, rooms };
     });
     // After the commit: a socket that reconnects now finds neither the session nor the rooms.
@@ -120,7 +120,7 @@ export class DataRights {
       let updated: Account | null = account;
       if (displayName !== undefined) updated = this.stores.accounts.setDisplayName(account.id, displayName, now);
       if (changes.language !== undefined) updated = this.stores.accounts.setLanguage(account.id, changes.language, now);
-      if (!updated) throw new NotFound("account.not_found", "This account no longer exists.");
+      if (!updated) throw accountGone();
       return updated;
     });
   }
@@ -133,7 +133,7 @@ export class DataRights {
       ...describeDevice(session.userAgent),
       createdAt: session.createdAt,
       lastUsedAt: session.lastUsedAt,
-      current: currentHash !== null && Buffer.from(session.tokenHash).equals(Buffer.from(currentHash)),
+      current: sameHash(session.tokenHash, currentHash),
     }));
   }
 
@@ -145,7 +145,7 @@ export class DataRights {
     if (!session || !this.stores.sessions.deleteOwned(session.tokenHash, account.id)) {
       throw new NotFound("session.not_found", "You have no session with this id; it may have ended already.");
     }
-    return { wasCurrent: currentHash !== null && Buffer.from(session.tokenHash).equals(Buffer.from(currentHash)) };
+    return { wasCurrent: sameHash(session.tokenHash, currentHash) };
   }
 
   /** Records that the user accepted the policy version they were shown, if it is still the one in force. */
@@ -154,9 +154,18 @@ export class DataRights {
       throw new BadInput("privacy.version_changed", "The privacy policy changed again while you were reading; read the new version and accept it.");
     }
     const updated = this.stores.accounts.recordConsent(account.id, shownVersion, this.now());
-    if (!updated) throw new NotFound("account.not_found", "This account no longer exists.");
+    if (!updated) throw accountGone();
     return updated;
   }
+}
+
+/** The account vanished between the request's login check and now (deleted in another tab, say). */
+function accountGone(): NotFound {
+  return new NotFound("account.not_found", "This account no longer exists.");
+}
+
+function sameHash(a: Uint8Array, b: Uint8Array | null): boolean {
+  return b !== null && Buffer.from(a).equals(Buffer.from(b));
 }
 
 /** A session's public name: a hash of its token hash, so it cannot be turned back into a credential. */

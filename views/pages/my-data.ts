@@ -12,7 +12,7 @@ const OWN_SECTIONS = new Set(["sessions", "rooms"]);
 /** What the "My data" page shows: the export itself, plus what it needs to act on sessions. */
 export interface MyDataView {
   data: { account: ExportRow; tables: Record<string, ExportRow[]>; withheld: Record<string, Record<string, string>> };
-  sessions: Array<DeviceDescription & { handle: string; createdAt: number; lastUsedAt: number; current: boolean }>;
+  sessions: Array<DeviceDescription & { handle: string; userAgent: string | null; createdAt: number; lastUsedAt: number; current: boolean }>;
   publicUrl: string;
   policyVersion: string;
   /** A line confirming what was just done (a session logged out). */
@@ -89,7 +89,7 @@ function sessionsSection(ctx: PageContext, view: MyDataView): SafeHtml {
     <tbody>
     ${view.sessions.map(
       (session) => html`<tr data-session="${session.handle}">
-      <td>${deviceText(ctx, session)}${session.current ? html` <strong>(${t("mydata.sessions.current")})</strong>` : ""}</td>
+      <td title="${session.userAgent ?? ""}">${deviceText(ctx, session)}${session.current ? html` <strong>(${t("mydata.sessions.current")})</strong>` : ""}</td>
       <td>${when(ctx, session.createdAt)}</td>
       <td>${when(ctx, session.lastUsedAt)}</td>
       <td><form method="post" action="/my-data/sessions/${session.handle}/logout" class="inline">
