@@ -15,6 +15,7 @@ import { createApp, MAX_BODY_BYTES } from "./http/app.ts";
 import { GuestTokens } from "./auth/guest-tokens.ts";
 import { isLoopbackHost } from "./config/config.ts";
 import { createLogger, type Logger } from "./log/logger.ts";
+import { DataRights } from "./privacy/data-rights.ts";
 import { applyRetention } from "./privacy/retention.ts";
 import { RoomService } from "./rooms/service.ts";
 import { createSfu } from "./sfu/index.ts";
@@ -130,7 +131,12 @@ export async function compose(config: Config, logger: Logger, db: Database, now:
   const login = new LoginService(
     stores,
     sessions,
-    { botToken: config.telegramBotToken, botUsername: config.telegramBotUsername, devLogin: config.devLogin },
+    {
+      botToken: config.telegramBotToken,
+      botUsername: config.telegramBotUsername,
+      devLogin: config.devLogin,
+      privacyPolicyVersion: config.privacyPolicyVersion,
+    },
     now,
   );
   let hub: SignalHub | null = null;
@@ -151,6 +157,12 @@ export async function compose(config: Config, logger: Logger, db: Database, now:
     iceServersFor: (peerId) => iceServersFor({ urls: config.turnUrls, secret: config.turnSecret }, peerId, now()),
   });
   const rooms = new RoomService(stores, hub, now);
+  const dataRights = new DataRights(
+    stores,
+    hub,
+    { publicUrl: config.publicUrl, privacyPolicyVersion: config.privacyPolicyVersion, logger },
+    now,
+  );
   const guests = new GuestTokens(stores.secrets.getOrCreate("guest", 32, now()), now);
   const app = await createApp({
     config,
@@ -161,6 +173,7 @@ export async function compose(config: Config, logger: Logger, db: Database, now:
     rooms,
     hub,
     guests,
+    dataRights,
     csrfSecret: stores.secrets.getOrCreate("csrf", 32, now()),
     staticDir: staticDirectory(),
     now,

@@ -6,5 +6,7 @@ export interface PageContext {
   t: Translate;
   csrfToken: string;
   /** The logged-in person, or null for a visitor. */
-  viewer: { firstName: string; youmeetId: string } | null;
+  viewer: { firstName: string; name: string; youmeetId: string } | null;
+  /** The privacy policy version in force, when the logged-in person has not accepted it yet. */
+  policyUpdate?: string | null;
 }

@@ -35,6 +35,12 @@ export function html(strings: TemplateStringsArray, ...values: Value[]): SafeHtm
   return new SafeHtml(out);
 }
 
+/** Escapes `text` and puts markup where it says `{name}` (a link inside a translated sentence). */
+export function fillHtml(text: string, parts: Record<string, SafeHtml>): SafeHtml {
+  const fill = (piece: string) => (/^\{\w+\}$/.test(piece) ? parts[piece.slice(1, -1)]?.value : undefined) ?? escapeHtml(piece);
+  return new SafeHtml(text.split(/(\{\w+\})/).map(fill).join(""));
+}
+
 /** Marks a string as trusted markup. Only for markup we wrote ourselves. */
 export function trustedHtml(markup: string): SafeHtml {
   return new SafeHtml(markup);

@@ -1,6 +1,7 @@
 import type { PageContext } from "./context.ts";
 import { html, type SafeHtml } from "./html.ts";
 import { LANGUAGES, LANGUAGE_NAMES } from "./i18n/index.ts";
+import { policyBanner } from "./policy-banner.ts";
 
 /** The full HTML document around a page's main content. */
 export function layout(ctx: PageContext, page: { title: string; body: SafeHtml; head?: SafeHtml }): SafeHtml {
@@ -37,6 +38,7 @@ ${page.head}
   </nav>
 </header>
 <main id="main">
+${policyBanner(ctx)}
 ${page.body}
 </main>
 <footer class="bottom">

@@ -44,7 +44,7 @@ export class LoginService {
   constructor(
     private readonly stores: Stores,
     private readonly sessions: SessionService,
-    private readonly options: { botToken: string | null; botUsername: string | null; devLogin: boolean },
+    private readonly options: { botToken: string | null; botUsername: string | null; devLogin: boolean; privacyPolicyVersion: string },
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -93,7 +93,10 @@ export class LoginService {
     return Math.floor(this.now() / 1000);
   }
 
-  /** Replay guard, account upsert and session in one transaction: all or nothing. */
+  /**
+   * Replay guard, account upsert, consent and session in one transaction: all or nothing.
+   * Logging in accepts the privacy policy in force (the login pages say so next to the button).
+   */
   private complete(check: TelegramCheck, userAgent: string | null): LoginResult {
     if (!check.ok) throw new Unauthorized(check.code, check.message);
     const { user } = check;
@@ -116,8 +119,9 @@ export class LoginService {
       const account = existing
         ? this.stores.accounts.updateProfile(existing.id, profile, now)!
         : this.stores.accounts.insert(this.freshYoumeetId(), profile, now);
+      const consented = this.stores.accounts.recordConsent(account.id, this.options.privacyPolicyVersion, now)!;
       const session = this.sessions.create(account.id, userAgent);
-      return { account, token: session.token, absoluteExpiresAt: session.absoluteExpiresAt, created: !existing };
+      return { account: consented, token: session.token, absoluteExpiresAt: session.absoluteExpiresAt, created: !existing };
     });
   }
 

@@ -45,6 +45,8 @@ export interface Config {
   /** 0 keeps feedback forever. */
   retentionFeedbackDays: number;
   contactEmail: string | null;
+  /** The privacy policy version users must have accepted; logins accept it. */
+  privacyPolicyVersion: string;
   metricsToken: string | null;
   /** Loopback peers are a reverse proxy: the client is the last X-Forwarded-For address. */
   trustProxy: boolean;
@@ -127,6 +129,7 @@ export function loadConfig(
     retentionInactiveDays: values.retentionInactiveDays,
     retentionFeedbackDays: values.retentionFeedbackDays,
     contactEmail: values.contactEmail,
+    privacyPolicyVersion: values.privacyPolicyVersion,
     metricsToken: values.metricsToken,
     trustProxy: values.trustProxy,
     rtcPorts: Object.freeze([values.rtcPorts[0], values.rtcPorts[1]] as const),

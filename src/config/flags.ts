@@ -5,6 +5,7 @@
  * Each row validates its own value; rules that join several options live in config.ts.
  */
 import { isIP } from "node:net";
+import { PRIVACY_POLICY_VERSION } from "../../views/pages/privacy.ts";
 import { ConfigError } from "./error.ts";
 
 /** The subcommands that take a configuration (help is not one: it needs none). */
@@ -133,6 +134,16 @@ function parseEmail(raw: string, label: string): string {
   return email;
 }
 
+function parsePolicyVersion(raw: string, label: string): string {
+  const version = raw.trim();
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/.test(version)) {
+    throw new ConfigError(
+      `${label} must be 1 to 40 letters, digits, ".", "_" or "-" (a date like 2026-12-04 works), got ${quote(raw)}.`,
+    );
+  }
+  return version;
+}
+
 function parseMetricsToken(raw: string, label: string): string {
   // It travels in an Authorization header, so only visible ASCII; never echoed.
   if (!/^[\x21-\x7e]*$/.test(raw)) {
@@ -240,6 +251,12 @@ export const FLAGS = {
     kind: "value", metavar: "EMAIL", example: "privacy@example.com", default: null, defaultText: "none",
     help: "The operator's address, shown on the privacy page.",
     commands: SERVE, parse: parseEmail,
+  }),
+  privacyPolicyVersion: flag<string>({
+    kind: "value", metavar: "VERSION", example: "2026-12-04", default: PRIVACY_POLICY_VERSION,
+    defaultText: PRIVACY_POLICY_VERSION,
+    help: "Version of the privacy policy in force; a new one asks every user to accept it.",
+    commands: SERVE, parse: parsePolicyVersion,
   }),
   metricsToken: flag<string | null>({
     kind: "value", metavar: "TOKEN", example: "a-long-random-secret", default: null, defaultText: "none",

@@ -4,6 +4,7 @@ import type { LoginService } from "../auth/login.ts";
 import type { SessionService } from "../auth/sessions.ts";
 import type { Config } from "../config/config.ts";
 import type { Logger } from "../log/logger.ts";
+import type { DataRights } from "../privacy/data-rights.ts";
 import type { RoomService } from "../rooms/service.ts";
 import type { SignalHub } from "../signal/hub.ts";
 import type { Stores } from "../store/index.ts";
@@ -15,6 +16,8 @@ import { HttpRefusal, errorResponse } from "./errors.ts";
 import { HttpMetrics } from "./metrics.ts";
 import { opsRoutes } from "./ops.ts";
 import { accountPages } from "./pages/account.ts";
+import { meApi } from "./api/me.ts";
+import { myDataPages } from "./pages/my-data.ts";
 import { authRoutes } from "./pages/auth.ts";
 import { publicPages } from "./pages/public.ts";
 import { roomPages } from "./pages/rooms.ts";
@@ -39,6 +42,7 @@ export interface AppDeps {
   rooms: RoomService;
   hub: SignalHub;
   guests: GuestTokens;
+  dataRights: DataRights;
   csrfSecret: Uint8Array;
   staticDir: string;
   metrics?: HttpMetrics;
@@ -51,7 +55,7 @@ export async function createApp(deps: AppDeps) {
   const metrics = deps.metrics ?? new HttpMetrics();
   const cookie = new SessionCookie(config.secureCookies, deps.now);
   const csrf = new CsrfTokens(deps.csrfSecret, deps.now);
-  const visits = new Visits({ sessions: deps.sessions, cookie, csrf });
+  const visits = new Visits({ sessions: deps.sessions, cookie, csrf, privacyPolicyVersion: config.privacyPolicyVersion });
   const headers = securityHeaders(config.secureCookies);
   const shared = { ...deps, metrics, cookie, csrf, visits };
 
@@ -100,9 +104,11 @@ export async function createApp(deps: AppDeps) {
     .use(publicPages(shared))
     .use(authRoutes(shared))
     .use(accountPages(shared))
+    .use(myDataPages(shared))
     .use(roomPages(shared))
     .use(signalSocket(shared))
     .use(roomsApi(shared))
+    .use(meApi(shared))
     .use(apiRoutes(shared));
 }
 

@@ -80,7 +80,11 @@ function mapError(error: unknown, visit: Visit, logger: Logger): Mapped {
 
 /** One readable sentence from a schema validation failure: which field and what is wrong. */
 function validationMessage(error: unknown): string {
-  const detail = (error as { valueError?: { path?: string; message?: string } }).valueError;
+  return invalidFieldMessage((error as { valueError?: { path?: string; message?: string } }).valueError);
+}
+
+/** "The field "x" is invalid: ..." from a TypeBox value error (its path and message). */
+export function invalidFieldMessage(detail: { path?: string; message?: string } | undefined): string {
   const field = detail?.path?.replace(/^\//, "").replace(/\//g, ".");
   if (field) return `The field "${field}" is invalid: ${(detail?.message ?? "unexpected value").toLowerCase()}.`;
   return "The request is invalid.";

@@ -25,7 +25,7 @@ export function signalSocket(deps: RouteDeps) {
     }
     const room = rooms.open(roomId);
     const account = visit.session?.account;
-    if (account) return { kind: "account", accountId: account.id, name: account.firstName };
+    if (account) return { kind: "account", accountId: account.id, name: account.name };
     const guest = guests.verify(room.id, new URL(request.url).searchParams.get("guest"));
     if (!guest) throw new HttpRefusal(401, "signal.not_authenticated", "Log in, or enter a name to join as a guest.");
     return { kind: "guest", guestId: guest.guestId, name: guest.name };

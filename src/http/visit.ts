@@ -19,7 +19,7 @@ export class Visit {
   constructor(
     readonly request: Request,
     readonly clientAddress: string,
-    private readonly deps: { sessions: SessionService; cookie: SessionCookie; csrf: CsrfTokens },
+    private readonly deps: VisitDeps,
   ) {}
 
   /** The logged-in session, or null for a visitor. */
@@ -65,7 +65,9 @@ export class Visit {
       lang: this.language,
       t: this.t,
       csrfToken: this.csrfToken,
-      viewer: account ? { firstName: account.firstName, youmeetId: account.youmeetId } : null,
+      viewer: account ? { firstName: account.firstName, name: account.name, youmeetId: account.youmeetId } : null,
+      // Pages ask for consent again when the operator publishes a new policy; the JSON API does not.
+      policyUpdate: account && account.consentVersion !== this.deps.privacyPolicyVersion ? this.deps.privacyPolicyVersion : null,
     };
   }
 
@@ -75,11 +77,19 @@ export class Visit {
   }
 }
 
+/** What a Visit needs: sessions, the cookie and form tokens, and the privacy policy version in force. */
+export interface VisitDeps {
+  sessions: SessionService;
+  cookie: SessionCookie;
+  csrf: CsrfTokens;
+  privacyPolicyVersion: string;
+}
+
 /** One Visit per Request, kept beside it without touching the Request object. */
 export class Visits {
   private readonly byRequest = new WeakMap<Request, Visit>();
 
-  constructor(private readonly deps: { sessions: SessionService; cookie: SessionCookie; csrf: CsrfTokens }) {}
+  constructor(private readonly deps: VisitDeps) {}
 
   /** The visit of this request, created on first use. */
   of(request: Request, clientAddress = "unknown"): Visit {

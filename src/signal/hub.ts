@@ -252,6 +252,16 @@ export class SignalHub implements LiveCalls {
     if (call) this.endCallFor(call, reason, "The owner deleted this room, so the call ended.");
   }
 
+  /** Takes an account out of every call it is in (the account was deleted); the calls go on for the others. */
+  dropAccount(accountId: number, message: string): void {
+    for (const { participant } of [...this.byPeer.values()]) {
+      if (participant.identity.kind !== "account" || participant.identity.accountId !== accountId) continue;
+      participant.connection.send({ type: "error", code: "account.deleted", message });
+      this.leave(participant, "left");
+      participant.connection.close(CloseCode.ended, "account deleted");
+    }
+  }
+
   /** Ends every call (server shutdown). */
   async closeAll(): Promise<void> {
     for (const call of [...this.calls.values()]) this.endCallFor(call, "ended-by-owner", "The server is restarting; join again in a moment.");

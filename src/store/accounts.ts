@@ -12,6 +12,13 @@ export interface Account {
   telegramLanguage: string | null;
   region: string | null;
   language: string | null;
+  /** The name the user chose; null shows Telegram's first name. */
+  displayName: string | null;
+  /** The name other people see (in calls, contacts, pages): the display name, else Telegram's first name. */
+  name: string;
+  /** Privacy policy version last accepted, and when (null before consent was recorded). */
+  consentVersion: string | null;
+  consentAt: number | null;
   createdAt: number;
   updatedAt: number;
   lastSeenAt: number;
@@ -39,13 +46,16 @@ interface AccountRow {
   telegram_language: string | null;
   region: string | null;
   language: string | null;
+  display_name: string | null;
+  consent_version: string | null;
+  consent_at: number | null;
   created_at: number;
   updated_at: number;
   last_seen_at: number;
 }
 
 const COLUMNS = `id, youmeet_id, telegram_id, first_name, last_name, username, photo_url,
-  telegram_language, region, language, created_at, updated_at, last_seen_at`;
+  telegram_language, region, language, display_name, consent_version, consent_at, created_at, updated_at, last_seen_at`;
 
 function toAccount(row: AccountRow | null): Account | null {
   if (!row) return null;
@@ -60,6 +70,10 @@ function toAccount(row: AccountRow | null): Account | null {
     telegramLanguage: row.telegram_language,
     region: row.region,
     language: row.language,
+    displayName: row.display_name,
+    name: row.display_name ?? row.first_name,
+    consentVersion: row.consent_version,
+    consentAt: row.consent_at,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     lastSeenAt: row.last_seen_at,
@@ -137,12 +151,23 @@ export class AccountStore {
 
   /** Sets the interface language chosen in settings (null follows Telegram again). */
   setLanguage(id: number, language: string | null, now: number): Account | null {
+    return this.update("language = ?, updated_at = ?", id, language, now);
+  }
+
+  /** Sets the name shown to others (null shows Telegram's first name again). */
+  setDisplayName(id: number, displayName: string | null, now: number): Account | null {
+    return this.update("display_name = ?, updated_at = ?", id, displayName, now);
+  }
+
+  /** Records that the user accepted this privacy policy version now. */
+  recordConsent(id: number, version: string, now: number): Account | null {
+    return this.update("consent_version = ?, consent_at = ?", id, version, now);
+  }
+
+  /** One UPDATE of fixed columns (`set` is ours, never input), answering the account as it is now. */
+  private update(set: string, id: number, ...values: Array<string | number | null>): Account | null {
     return toAccount(
-      this.db
-        .query<AccountRow, [string | null, number, number]>(
-          `UPDATE accounts SET language = ?, updated_at = ? WHERE id = ? RETURNING ${COLUMNS}`,
-        )
-        .get(language, now, id),
+      this.db.query<AccountRow, Array<string | number | null>>(`UPDATE accounts SET ${set} WHERE id = ? RETURNING ${COLUMNS}`).get(...values, id),
     );
   }
 

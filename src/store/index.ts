@@ -1,4 +1,5 @@
 import type { Database } from "bun:sqlite";
+import { AccountDataStore } from "./account-data.ts";
 import { AccountStore } from "./accounts.ts";
 import { LoginHashStore } from "./login-hashes.ts";
 import { RoomStore } from "./rooms.ts";
@@ -12,6 +13,8 @@ export interface Stores {
   loginHashes: LoginHashStore;
   secrets: SecretStore;
   rooms: RoomStore;
+  /** Everything about one account, found by walking the schema (export, deletion). */
+  accountData: AccountDataStore;
   /** Runs `fn` in one synchronous transaction. */
   transaction<T>(fn: () => T): T;
   /** True when the database answers a trivial query. */
@@ -26,6 +29,7 @@ export function createStores(db: Database): Stores {
     loginHashes: new LoginHashStore(db),
     secrets: new SecretStore(db),
     rooms: new RoomStore(db),
+    accountData: new AccountDataStore(db),
     transaction: <T>(fn: () => T): T => db.transaction(fn)(),
     ping: () => {
       try {

@@ -74,6 +74,19 @@ export class SessionStore {
     this.db.query("DELETE FROM sessions WHERE token_hash = ?").run(tokenHash);
   }
 
+  /** An account's sessions, most recently used first. */
+  listByAccount(accountId: number): SessionRecord[] {
+    return this.db
+      .query<SessionRow, [number]>(`SELECT ${COLUMNS} FROM sessions WHERE account_id = ? ORDER BY last_used_at DESC, created_at DESC`)
+      .all(accountId)
+      .map((row) => toSession(row)!);
+  }
+
+  /** Ends one of an account's sessions (the owner check is in the WHERE); false when it is not theirs. */
+  deleteOwned(tokenHash: Uint8Array, accountId: number): boolean {
+    return this.db.query("DELETE FROM sessions WHERE token_hash = ? AND account_id = ?").run(tokenHash, accountId).changes === 1;
+  }
+
   /** Deletes sessions past either expiry; returns how many. */
   deleteExpired(now: number): number {
     return this.db.query("DELETE FROM sessions WHERE expires_at <= ? OR absolute_expires_at <= ?").run(now, now).changes;

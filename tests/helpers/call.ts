@@ -3,6 +3,9 @@ import { startTestApp, type TestApp, type TestClient } from "./server.ts";
 
 /** A listening test app with helpers to log people in, make rooms and open room sockets. */
 export class CallHarness {
+  /** Every socket opened through `socket`, closed by `close`. */
+  private readonly opened: SignalClient[] = [];
+
   private constructor(
     readonly t: TestApp,
     readonly base: string,
@@ -38,11 +41,14 @@ export class CallHarness {
   }
 
   /** Opens the room socket as a logged-in client (or with raw headers). */
-  socket(roomId: string, who: TestClient | { guest: string }): Promise<SignalClient> {
+  async socket(roomId: string, who: TestClient | { guest: string }): Promise<SignalClient> {
     const ws = this.base.replace("http:", "ws:");
-    if ("guest" in who) return SignalClient.connect(`${ws}/r/${roomId}/ws?guest=${encodeURIComponent(who.guest)}`, { origin: this.base });
-    const cookie = [...who.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
-    return SignalClient.connect(`${ws}/r/${roomId}/ws`, { origin: this.base, cookie });
+    const socket =
+      "guest" in who
+        ? await SignalClient.connect(`${ws}/r/${roomId}/ws?guest=${encodeURIComponent(who.guest)}`, { origin: this.base })
+        : await SignalClient.connect(`${ws}/r/${roomId}/ws`, { origin: this.base, cookie: [...who.cookies].map(([k, v]) => `${k}=${v}`).join("; ") });
+    this.opened.push(socket);
+    return socket;
   }
 
   /** The raw answer to an upgrade attempt (for refusals). */
@@ -52,8 +58,9 @@ export class CallHarness {
     }).then((r) => r.status);
   }
 
-  /** Stops everything. */
+  /** Closes the sockets it opened and stops everything. */
   close(): void {
+    this.opened.splice(0).forEach((socket) => socket.close());
     this.t.close();
   }
 }

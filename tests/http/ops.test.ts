@@ -49,7 +49,7 @@ describe("operations endpoints", () => {
     expect(doc.openapi).toBe("3.1.0");
     expect(doc.paths["/me"].get.responses["401"]).toBeDefined();
     expect(Object.keys(doc.components.schemas.Me.properties)).toEqual([
-      "youmeetId", "telegramId", "firstName", "lastName", "username", "photoUrl", "language", "region", "createdAt",
+      "youmeetId", "telegramId", "firstName", "lastName", "displayName", "name", "username", "photoUrl", "language", "region", "createdAt",
     ]);
     expect(doc.components.schemas.Error.properties.error).toBeDefined();
   });

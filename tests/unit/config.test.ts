@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { parseCommandLine, type Command } from "../../src/cli/args.ts";
 import { ConfigError, redactConfig, type Config } from "../../src/config/config.ts";
 import { FLAG_KEYS, envName, flagName } from "../../src/config/flags.ts";
+import { PRIVACY_POLICY_VERSION } from "../../views/pages/privacy.ts";
 
 const TOKEN = "777777777:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
 const METRICS = "metrics-secret-0123456789";
@@ -67,6 +68,7 @@ describe("defaults", () => {
       retentionInactiveDays: 365,
       retentionFeedbackDays: 180,
       contactEmail: null,
+      privacyPolicyVersion: PRIVACY_POLICY_VERSION,
       metricsToken: null,
       trustProxy: false,
       rtcPorts: [40000, 40199],
@@ -124,6 +126,7 @@ describe("flags and environment", () => {
       YOUMEET_RETENTION_INACTIVE_DAYS: "0",
       YOUMEET_RETENTION_FEEDBACK_DAYS: "30",
       YOUMEET_CONTACT_EMAIL: "privacy@example.com",
+      YOUMEET_PRIVACY_POLICY_VERSION: "2027-01",
       YOUMEET_METRICS_TOKEN: METRICS,
       YOUMEET_TRUST_PROXY: "yes",
       YOUMEET_RTC_PORTS: "50000-50099",
@@ -148,6 +151,7 @@ describe("flags and environment", () => {
       retentionInactiveDays: 0,
       retentionFeedbackDays: 30,
       contactEmail: "privacy@example.com",
+      privacyPolicyVersion: "2027-01",
       metricsToken: METRICS,
       trustProxy: true,
       rtcPorts: [50000, 50099],
@@ -308,6 +312,13 @@ describe("bad values stop the start with one sentence", () => {
     expect(errorOf(["--contact-email", "a@b"])).toBe('--contact-email must be an email address like privacy@example.com, got "a@b".');
   });
 
+  test("a privacy policy version that is empty, too long or not a plain word", () => {
+    const message = (v: string) =>
+      `--privacy-policy-version must be 1 to 40 letters, digits, ".", "_" or "-" (a date like 2026-12-04 works), got ${JSON.stringify(v)}.`;
+    for (const v of ["v 2", "-1", "<b>", "x".repeat(41)]) expect(errorOf(["--privacy-policy-version", v])).toBe(message(v));
+    expect(config(["--privacy-policy-version", " 2027.1_b "]).privacyPolicyVersion).toBe("2027.1_b");
+  });
+
   test("negative or fractional retention", () => {
     expect(errorOf(["--retention-inactive-days", "-1"])).toBe(
       '--retention-inactive-days must be a whole number of days from 0 (keep forever) to 36500, got "-1".',
@@ -392,7 +403,7 @@ describe("subcommands and help", () => {
       expect(text).toContain(flagName(key));
       expect(text).toContain(envName(key));
     }
-    for (const fragment of ["default 127.0.0.1", "default 8080", "default ./data", "default http://localhost:PORT", "default 365", "default 180", "default info", "default json (pretty on a terminal)", "default off"]) {
+    for (const fragment of ["default 127.0.0.1", "default 8080", "default ./data", "default http://localhost:PORT", "default 365", "default 180", `default ${PRIVACY_POLICY_VERSION}`, "default info", "default json (pretty on a terminal)", "default off"]) {
       expect(text).toContain(fragment);
     }
     for (const line of text.split("\n")) expect(line.length).toBeLessThanOrEqual(80);

@@ -19,7 +19,7 @@ export const en = {
   "landing.go_dashboard": "Open your dashboard",
   "login.title": "Log in",
   "login.lead": "youmeet uses your Telegram account. It keeps only what Telegram shows: your name, username, photo and language.",
-  "login.consent": "By logging in you accept the {privacy}.",
+  "login.consent": "By logging in you accept the {privacy} (version {version}).",
   "login.consent.link": "privacy policy",
   "login.dev.title": "Dev login",
   "login.dev.hint": "This server runs with --dev-login: pick any name to log in locally, without Telegram.",

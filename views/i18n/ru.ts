@@ -21,7 +21,7 @@ export const ru: Record<MessageKey, string> = {
   "landing.go_dashboard": "Открыть главную",
   "login.title": "Вход",
   "login.lead": "youmeet использует ваш аккаунт Telegram и хранит только то, что показывает Telegram: имя, имя пользователя, фото и язык.",
-  "login.consent": "Входя, вы принимаете {privacy}.",
+  "login.consent": "Входя, вы принимаете {privacy} (версия {version}).",
   "login.consent.link": "политику конфиденциальности",
   "login.dev.title": "Вход для разработки",
   "login.dev.hint": "Сервер запущен с --dev-login: введите любое имя, чтобы войти локально без Telegram.",

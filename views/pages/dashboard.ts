@@ -5,6 +5,8 @@ import { roomsSection, type RoomItem } from "./rooms.ts";
 
 /** What the dashboard shows about the logged-in person. */
 export interface DashboardData {
+  /** The name others see: the display name chosen, else Telegram's first name. */
+  name: string;
   firstName: string;
   lastName: string | null;
   username: string | null;
@@ -23,7 +25,7 @@ export function dashboardPage(ctx: PageContext, me: DashboardData, rooms: RoomIt
     body: html`<section class="card profile">
   ${me.photoUrl ? html`<img class="avatar" src="${me.photoUrl}" alt="" width="64" height="64" referrerpolicy="no-referrer">` : html`<span class="avatar initial" aria-hidden="true">${fullName.slice(0, 1).toUpperCase()}</span>`}
   <div>
-    <h1>${t("dashboard.hello", { name: me.firstName })}</h1>
+    <h1>${t("dashboard.hello", { name: me.name })}</h1>
     <p class="muted">${fullName}${me.username ? html` · ${t("dashboard.telegram")} @${me.username}` : ""}</p>
     <p class="muted">${t("dashboard.member_since", { date: since })}</p>
   </div>
@@ -34,6 +36,7 @@ export function dashboardPage(ctx: PageContext, me: DashboardData, rooms: RoomIt
     <button type="button" class="button" data-copy="#youmeet-id" data-copied-label="${t("dashboard.copied")}">${t("dashboard.copy")}</button></p>
   <p class="hint">${t("dashboard.id_hint")}</p>
 </section>
-${roomsSection(ctx, rooms)}`,
+${roomsSection(ctx, rooms)}
+<p class="card"><a href="/my-data">${t("mydata.link")}</a>: ${t("mydata.link.hint")}</p>`,
   });
 }

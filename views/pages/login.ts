@@ -1,5 +1,5 @@
 import type { PageContext } from "../context.ts";
-import { html, type SafeHtml } from "../html.ts";
+import { fillHtml, html, type SafeHtml } from "../html.ts";
 import { layout } from "../layout.ts";
 
 /** Which login ways the server offers, and where Telegram sends the user back. */
@@ -8,6 +8,8 @@ export interface LoginOptions {
   botUsername: string | null;
   dev: boolean;
   authUrl: string;
+  /** The privacy policy version that logging in accepts. */
+  policyVersion: string;
 }
 
 /** The login page: Telegram's widget, dev login, or how to set up a bot. */
@@ -22,7 +24,7 @@ export function loginPage(ctx: PageContext, options: LoginOptions, error?: { mes
   ${options.telegram && options.botUsername ? telegramWidget(ctx, options.botUsername, options.authUrl) : ""}
   ${options.dev ? devLoginForm(ctx) : ""}
   ${!options.telegram && !options.dev ? setupHelp(ctx) : ""}
-  ${options.telegram || options.dev ? consentLine(ctx) : ""}
+  ${options.telegram || options.dev ? consentLine(ctx, options.policyVersion) : ""}
 </section>`,
   });
 }
@@ -58,8 +60,8 @@ function setupHelp(ctx: PageContext): SafeHtml {
 </div>`;
 }
 
-function consentLine(ctx: PageContext): SafeHtml {
+/** "Logging in accepts the privacy policy", linked, with the version in force, next to the login button. */
+export function consentLine(ctx: PageContext, policyVersion: string): SafeHtml {
   const link = html`<a href="/privacy">${ctx.t("login.consent.link")}</a>`;
-  const [before, after] = ctx.t("login.consent").split("{privacy}");
-  return html`<p class="hint consent">${before}${link}${after}</p>`;
+  return html`<p class="hint consent" data-policy-version="${policyVersion}">${fillHtml(ctx.t("login.consent", { version: policyVersion }), { privacy: link })}</p>`;
 }

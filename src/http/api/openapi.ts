@@ -1,4 +1,4 @@
-import { CreateRoom, ErrorBody, Me, Room } from "./schemas.ts";
+import { CreateRoom, DeleteMe, ErrorBody, ExportFile, Me, Profile, Room, UpdateMe } from "./schemas.ts";
 
 const VERSION = "1.0.0";
 
@@ -9,6 +9,12 @@ const errorResponse = (description: string) => ({
   description,
   content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
 });
+const jsonBody = (name: string) => ({ required: true, content: { "application/json": { schema: ref(name) } } });
+/** The answers every logged-in write may give besides its own. */
+const writeRefusals = {
+  "401": errorResponse("Not logged in (code auth.required)."),
+  "403": errorResponse("Missing CSRF token."),
+};
 
 /**
  * The OpenAPI 3.1 description of /api/v1, built from the same TypeBox schemas the
@@ -28,7 +34,7 @@ export function openApiDocument(publicUrl: string, cookieName: string) {
     servers: [{ url: `${publicUrl}/api/v1` }],
     components: {
       securitySchemes: { session: { type: "apiKey", in: "cookie", name: cookieName } },
-      schemas: { Error: errorSchema, Me, Room, CreateRoom },
+      schemas: { Error: errorSchema, Me, Room, CreateRoom, UpdateMe, Profile, DeleteMe, ExportFile },
     },
     security: [{ session: [] }],
     paths: {
@@ -38,6 +44,42 @@ export function openApiDocument(publicUrl: string, cookieName: string) {
           operationId: "getMe",
           responses: {
             "200": { description: "The account.", content: { "application/json": { schema: { $ref: "#/components/schemas/Me" } } } },
+            "401": errorResponse("Not logged in (code auth.required)."),
+          },
+        },
+        patch: {
+          summary: "Correct your display name and interface language (null resets either to Telegram's)",
+          operationId: "updateMe",
+          requestBody: jsonBody("UpdateMe"),
+          responses: {
+            "200": json("The fields as they are now.", ref("Profile")),
+            "400": errorResponse(
+              "Bad name (profile.name_empty, profile.name_too_long, profile.name_control) or body (request.invalid: wrong type, unknown field, unknown language); nothing changed.",
+            ),
+            ...writeRefusals,
+          },
+        },
+        delete: {
+          summary: "Delete your account and everything that refers to it; calls in your rooms end and you leave any call",
+          operationId: "deleteMe",
+          requestBody: jsonBody("DeleteMe"),
+          responses: {
+            "204": { description: "Deleted; the session cookie is cleared." },
+            "400": errorResponse('Any body other than {"confirm": true} (account.confirm_required); nothing was deleted.'),
+            ...writeRefusals,
+          },
+        },
+      },
+      "/me/export": {
+        get: {
+          summary: "Download every row about you in every table, as one JSON file (the My data page's download)",
+          operationId: "exportMe",
+          responses: {
+            "200": {
+              description: "The export file, sent as an attachment.",
+              headers: { "Content-Disposition": { schema: { type: "string" }, description: 'attachment; filename="youmeet-data-<youmeet ID>.json"' } },
+              content: { "application/json": { schema: ref("ExportFile") } },
+            },
             "401": errorResponse("Not logged in (code auth.required)."),
           },
         },

@@ -18,6 +18,8 @@ export function apiRoutes(deps: RouteDeps) {
         telegramId: account.telegramId,
         firstName: account.firstName,
         lastName: account.lastName,
+        displayName: account.displayName,
+        name: account.name,
         username: account.username,
         photoUrl: account.photoUrl,
         language: visit.language,

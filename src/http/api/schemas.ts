@@ -18,6 +18,8 @@ export const Me = t.Object({
   telegramId: t.Integer(),
   firstName: t.String(),
   lastName: t.Union([t.String(), t.Null()]),
+  displayName: t.Union([t.String(), t.Null()], { description: "The display name you chose (PATCH /me), or null." }),
+  name: t.String({ description: "The name others see: your display name, else your Telegram first name." }),
   username: t.Union([t.String(), t.Null()], { description: "Telegram @username without the @." }),
   photoUrl: t.Union([t.String(), t.Null()]),
   language: t.String({ description: "Interface language in effect: en or ru." }),
@@ -40,3 +42,46 @@ export const CreateRoom = t.Object(
   { name: t.Optional(t.Union([t.String({ maxLength: 80 }), t.Null()], { description: "Optional; up to 80 characters." })) },
   { additionalProperties: false },
 );
+
+/** The body of PATCH /api/v1/me: each field optional; null resets it to Telegram's. */
+export const UpdateMe = t.Object(
+  {
+    displayName: t.Optional(
+      t.Union([t.String({ maxLength: 1000 }), t.Null()], {
+        description: "The name others see, 1 to 64 characters, no control characters; null shows Telegram's first name again.",
+        error: "expected a name of 1 to 64 characters, or null",
+      }),
+    ),
+    language: t.Optional(
+      t.Union([t.Literal("en"), t.Literal("ru"), t.Null()], {
+        description: "Interface language; null follows Telegram's, then the browser's.",
+        error: 'expected "en", "ru" or null',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+/** The account's correctable fields as PATCH /api/v1/me answers them. */
+export const Profile = t.Object({
+  displayName: t.Union([t.String(), t.Null()], { description: "The display name you chose, or null." }),
+  name: t.String({ description: "The name others see: your display name, else your Telegram first name." }),
+  language: t.Union([t.Literal("en"), t.Literal("ru"), t.Null()], { description: "The interface language you chose, or null." }),
+});
+
+/** The body of DELETE /api/v1/me. */
+export const DeleteMe = t.Object({ confirm: t.Literal(true) }, { additionalProperties: false });
+
+/** The export file of GET /api/v1/me/export (its tables follow the database schema). */
+export const ExportFile = t.Object({
+  format: t.Literal("youmeet-export"),
+  version: t.Literal(1),
+  exportedAt: t.String({ format: "date-time" }),
+  server: t.String(),
+  about: t.Array(t.String()),
+  account: t.Record(t.String(), t.Any(), { description: "Your row of the accounts table, column by column." }),
+  tables: t.Record(t.String(), t.Array(t.Record(t.String(), t.Any())), {
+    description: "Every table that refers to your account (directly or through another such row), with your rows; empty tables are listed too.",
+  }),
+  withheld: t.Record(t.String(), t.Record(t.String(), t.String()), { description: "Columns that exist but are not handed out, and why." }),
+});

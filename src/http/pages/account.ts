@@ -1,21 +1,34 @@
 import { Elysia, t } from "elysia";
 import { dashboardPage } from "../../../views/pages/dashboard.ts";
-import { settingsForm, settingsPage } from "../../../views/pages/settings.ts";
-import { supportedLanguage } from "../../../views/i18n/index.ts";
-import { BadInput } from "../../errors.ts";
+import { settingsForm, settingsPage, type SettingsState } from "../../../views/pages/settings.ts";
+import { supportedLanguage, type MessageKey } from "../../../views/i18n/index.ts";
+import { BadInput, DomainError } from "../../errors.ts";
+import type { Account } from "../../store/accounts.ts";
 import type { RouteDeps } from "../app.ts";
 import { roomItems } from "./rooms.ts";
 import { htmlResponse } from "../respond.ts";
 import type { Visit } from "../visit.ts";
 
-const SettingsBody = t.Object({ language: t.String({ maxLength: 16 }), _csrf: t.Optional(t.String({ maxLength: 128 })) });
+const SettingsBody = t.Object({
+  language: t.String({ maxLength: 16 }),
+  // Longer than any valid name so the profile check, not the schema, says what is wrong.
+  displayName: t.Optional(t.String({ maxLength: 256 })),
+  _csrf: t.Optional(t.String({ maxLength: 128 })),
+});
 
-const toLogin = () => new Response(null, { status: 303, headers: { location: "/login" } });
+/** Refusals of a display name, in the reader's language (the API answers the English message). */
+const PROFILE_ERRORS: Record<string, MessageKey> = {
+  "profile.name_empty": "profile.error.profile.name_empty",
+  "profile.name_too_long": "profile.error.profile.name_too_long",
+  "profile.name_control": "profile.error.profile.name_control",
+};
+
+/** A page that needs a login sends visitors to the login page. */
+export const toLogin = () => new Response(null, { status: 303, headers: { location: "/login" } });
 
 /** Pages of the logged-in person: dashboard and settings. */
 export function accountPages(deps: RouteDeps) {
-  const { visits, stores } = deps;
-  const now = deps.now ?? Date.now;
+  const { visits, dataRights } = deps;
 
   return new Elysia({ name: "account-pages" })
     .get("/dashboard", ({ request }) => {
@@ -28,7 +41,7 @@ export function accountPages(deps: RouteDeps) {
       const visit = visits.of(request);
       const account = visit.session?.account;
       if (!account) return toLogin();
-      return htmlResponse(settingsPage(visit.pageContext(), supportedLanguage(account.language), false));
+      return htmlResponse(settingsPage(visit.pageContext(), stateOf(account, false)));
     })
     .post(
       "/settings",
@@ -40,16 +53,28 @@ export function accountPages(deps: RouteDeps) {
         if (body.language !== "auto" && language === null) {
           throw new BadInput("settings.bad_language", `"${body.language}" is not a language youmeet speaks.`);
         }
-        stores.accounts.setLanguage(account.id, language, now());
+        // An empty field shows Telegram's name again.
+        const displayName = body.displayName === undefined ? undefined : body.displayName.trim() === "" ? null : body.displayName;
+        try {
+          dataRights.updateProfile(account, { displayName, language });
+        } catch (error) {
+          if (!(error instanceof DomainError) || !PROFILE_ERRORS[error.code]) throw error;
+          const state = { ...stateOf(account, false), displayName: body.displayName ?? null, error: visit.t(PROFILE_ERRORS[error.code]!) };
+          return respondSettings(visit, state, 400);
+        }
         // Render in the language just chosen.
         visit.refreshSession();
-        return respondSettings(visit, language);
+        return respondSettings(visit, stateOf(visit.session!.account, true));
       },
       { body: SettingsBody },
     );
 }
 
-function respondSettings(visit: Visit, chosen: ReturnType<typeof supportedLanguage>): Response {
+function stateOf(account: Account, saved: boolean): SettingsState {
+  return { language: supportedLanguage(account.language), displayName: account.displayName, telegramName: account.firstName, saved };
+}
+
+function respondSettings(visit: Visit, state: SettingsState, status = 200): Response {
   const ctx = visit.pageContext();
-  return htmlResponse(visit.isHtmx ? settingsForm(ctx, chosen, true) : settingsPage(ctx, chosen, true));
+  return htmlResponse(visit.isHtmx ? settingsForm(ctx, state) : settingsPage(ctx, state), status);
 }

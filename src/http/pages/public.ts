@@ -10,7 +10,7 @@ import type { Visit } from "../visit.ts";
 /** The login page's options for this server. */
 export function loginOptions(deps: RouteDeps) {
   const methods = deps.login.methods;
-  return { ...methods, authUrl: `${deps.config.publicUrl}/auth/telegram` };
+  return { ...methods, authUrl: `${deps.config.publicUrl}/auth/telegram`, policyVersion: deps.config.privacyPolicyVersion };
 }
 
 /** Renders the login page, optionally with why the last attempt failed. */
@@ -35,8 +35,9 @@ export function publicPages(deps: RouteDeps) {
           retentionFeedbackDays: config.retentionFeedbackDays,
           contactEmail: config.contactEmail,
           publicUrl: config.publicUrl,
+          policyVersion: config.privacyPolicyVersion,
         }),
       ),
     )
-    .get("/tg", ({ request }) => htmlResponse(telegramAppPage(visits.of(request).pageContext())));
+    .get("/tg", ({ request }) => htmlResponse(telegramAppPage(visits.of(request).pageContext(), config.privacyPolicyVersion)));
 }

@@ -102,8 +102,8 @@ export function roomPages(deps: RouteDeps) {
         const ownerAccount = deps.stores.accounts.findById(room.ownerId);
         return htmlResponse(
           roomPage(visit.pageContext(), {
-            room: { id: room.id, name: room.name, ownerName: ownerAccount?.firstName ?? "" },
-            viewer: account ? { name: account.firstName, isOwner: account.id === room.ownerId } : null,
+            room: { id: room.id, name: room.name, ownerName: ownerAccount?.name ?? "" },
+            viewer: account ? { name: account.name, isOwner: account.id === room.ownerId } : null,
             guestsAllowed: room.allowGuests,
           }),
         );
