@@ -7,4 +7,6 @@ export interface PageContext {
   csrfToken: string;
   /** The logged-in person, or null for a visitor. */
   viewer: { firstName: string; youmeetId: string } | null;
+  /** The operator's service notice, shown as a banner on every page, or null. */
+  notice?: string | null;
 }

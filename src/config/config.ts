@@ -44,6 +44,8 @@ export interface Config {
   retentionInactiveDays: number;
   /** 0 keeps feedback forever. */
   retentionFeedbackDays: number;
+  /** purge only: report what would be deleted, delete nothing. */
+  dryRun: boolean;
   contactEmail: string | null;
   metricsToken: string | null;
   /** UDP (and ICE-TCP) ports for media, inclusive. */
@@ -124,6 +126,7 @@ export function loadConfig(
     devLogin: values.devLogin,
     retentionInactiveDays: values.retentionInactiveDays,
     retentionFeedbackDays: values.retentionFeedbackDays,
+    dryRun: values.dryRun,
     contactEmail: values.contactEmail,
     metricsToken: values.metricsToken,
     rtcPorts: Object.freeze([values.rtcPorts[0], values.rtcPorts[1]] as const),

@@ -3,7 +3,9 @@ import type { GuestTokens } from "../auth/guest-tokens.ts";
 import type { LoginService } from "../auth/login.ts";
 import type { SessionService } from "../auth/sessions.ts";
 import type { Config } from "../config/config.ts";
+import type { FeedbackService } from "../feedback/service.ts";
 import type { Logger } from "../log/logger.ts";
+import type { NoticeService } from "../notices/service.ts";
 import type { RoomService } from "../rooms/service.ts";
 import type { SignalHub } from "../signal/hub.ts";
 import type { Stores } from "../store/index.ts";
@@ -15,6 +17,7 @@ import { HttpMetrics } from "./metrics.ts";
 import { opsRoutes } from "./ops.ts";
 import { accountPages } from "./pages/account.ts";
 import { authRoutes } from "./pages/auth.ts";
+import { feedbackRoutes } from "./pages/feedback.ts";
 import { publicPages } from "./pages/public.ts";
 import { roomPages } from "./pages/rooms.ts";
 import { securityHeaders } from "./security-headers.ts";
@@ -38,6 +41,8 @@ export interface AppDeps {
   rooms: RoomService;
   hub: SignalHub;
   guests: GuestTokens;
+  feedback: FeedbackService;
+  notices: NoticeService;
   csrfSecret: Uint8Array;
   staticDir: string;
   metrics?: HttpMetrics;
@@ -50,7 +55,7 @@ export async function createApp(deps: AppDeps) {
   const metrics = deps.metrics ?? new HttpMetrics();
   const cookie = new SessionCookie(config.secureCookies, deps.now);
   const csrf = new CsrfTokens(deps.csrfSecret, deps.now);
-  const visits = new Visits({ sessions: deps.sessions, cookie, csrf });
+  const visits = new Visits({ sessions: deps.sessions, cookie, csrf, notice: () => deps.notices.current() });
   const headers = securityHeaders(config.secureCookies);
   const shared = { ...deps, metrics, cookie, csrf, visits };
 
@@ -101,6 +106,7 @@ export async function createApp(deps: AppDeps) {
     .use(roomPages(shared))
     .use(signalSocket(shared))
     .use(roomsApi(shared))
+    .use(feedbackRoutes(shared))
     .use(apiRoutes(shared));
 }
 

@@ -6,6 +6,15 @@ import type { CsrfTokens } from "./csrf.ts";
 import { chooseLanguage } from "./language.ts";
 import type { SessionCookie } from "./session-cookie.ts";
 
+/** What a Visit reads from the rest of the server. */
+interface VisitDeps {
+  sessions: SessionService;
+  cookie: SessionCookie;
+  csrf: CsrfTokens;
+  /** The operator's service notice in force, or null (cached by its service). */
+  notice?: () => string | null;
+}
+
 /**
  * Everything one request learns about its visitor, worked out lazily (static files never
  * touch the database) and at most once per request.
@@ -19,7 +28,7 @@ export class Visit {
   constructor(
     readonly request: Request,
     readonly clientAddress: string,
-    private readonly deps: { sessions: SessionService; cookie: SessionCookie; csrf: CsrfTokens },
+    private readonly deps: VisitDeps,
   ) {}
 
   /** The logged-in session, or null for a visitor. */
@@ -66,6 +75,7 @@ export class Visit {
       t: this.t,
       csrfToken: this.csrfToken,
       viewer: account ? { firstName: account.firstName, youmeetId: account.youmeetId } : null,
+      notice: this.deps.notice?.() ?? null,
     };
   }
 
@@ -79,7 +89,7 @@ export class Visit {
 export class Visits {
   private readonly byRequest = new WeakMap<Request, Visit>();
 
-  constructor(private readonly deps: { sessions: SessionService; cookie: SessionCookie; csrf: CsrfTokens }) {}
+  constructor(private readonly deps: VisitDeps) {}
 
   /** The visit of this request, created on first use. */
   of(request: Request, clientAddress = "unknown"): Visit {

@@ -1,6 +1,8 @@
 import type { Database } from "bun:sqlite";
 import { AccountStore } from "./accounts.ts";
+import { FeedbackStore } from "./feedback.ts";
 import { LoginHashStore } from "./login-hashes.ts";
+import { NoticeStore } from "./notices.ts";
 import { RoomStore } from "./rooms.ts";
 import { SecretStore } from "./secrets.ts";
 import { SessionStore } from "./sessions.ts";
@@ -12,6 +14,8 @@ export interface Stores {
   loginHashes: LoginHashStore;
   secrets: SecretStore;
   rooms: RoomStore;
+  feedback: FeedbackStore;
+  notices: NoticeStore;
   /** Runs `fn` in one synchronous transaction. */
   transaction<T>(fn: () => T): T;
   /** True when the database answers a trivial query. */
@@ -26,6 +30,8 @@ export function createStores(db: Database): Stores {
     loginHashes: new LoginHashStore(db),
     secrets: new SecretStore(db),
     rooms: new RoomStore(db),
+    feedback: new FeedbackStore(db),
+    notices: new NoticeStore(db),
     transaction: <T>(fn: () => T): T => db.transaction(fn)(),
     ping: () => {
       try {

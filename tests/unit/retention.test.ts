@@ -18,9 +18,9 @@ describe("retention", () => {
     await fresh.devLogin("Fresh");
     expect(countRows(t.db, "accounts")).toBe(2);
 
-    const kept = applyRetention(t.stores, { inactiveDays: 0 }, t.clock.now);
+    const kept = applyRetention(t.stores, { inactiveDays: 0, feedbackDays: 0 }, t.clock.now);
     expect(kept.inactiveAccounts).toEqual([]);
-    const result = applyRetention(t.stores, { inactiveDays: 30 }, t.clock.now);
+    const result = applyRetention(t.stores, { inactiveDays: 30, feedbackDays: 0 }, t.clock.now);
     expect(result.inactiveAccounts).toEqual([oldId]);
     expect(countRows(t.db, "accounts")).toBe(1);
     expect(countRows(t.db, "rooms")).toBe(0);
@@ -37,6 +37,6 @@ describe("retention", () => {
       t.clock.now += 20 * DAY;
       expect((await ada.get("/dashboard")).status).toBe(200);
     }
-    expect(applyRetention(t.stores, { inactiveDays: 30 }, t.clock.now).inactiveAccounts).toEqual([]);
+    expect(applyRetention(t.stores, { inactiveDays: 30, feedbackDays: 0 }, t.clock.now).inactiveAccounts).toEqual([]);
   });
 });
