@@ -2,7 +2,7 @@
 import type { FeedbackRecord } from "../../store/feedback.ts";
 import { DATE_HELP, parseDate } from "./dates.ts";
 import { formatTime, printRecord, printRows } from "./output.ts";
-import { EXIT, type AdminContext, type AdminGroup } from "./types.ts";
+import { EXIT, type AdminArgs, type AdminCommand, type AdminContext, type AdminGroup } from "./types.ts";
 
 /** A message's id from the command line, or null (after saying why). */
 function feedbackId(ctx: AdminContext, word: string): number | null {
@@ -14,13 +14,27 @@ function feedbackId(ctx: AdminContext, word: string): number | null {
   return id;
 }
 
-/** The message with the id in `word`, or null (after saying why: not an id, or not found). */
-function findFeedback(ctx: AdminContext, word: string): { id: number; record: FeedbackRecord | null } | null {
+/** The message the id in `word` names, or the exit code after saying why not (2 not an id, 1 none). */
+function findFeedback(ctx: AdminContext, word: string): FeedbackRecord | number {
   const id = feedbackId(ctx, word);
-  if (id === null) return null;
+  if (id === null) return EXIT.usage;
   const record = ctx.stores.feedback.find(id);
-  if (!record) ctx.err(`youmeet: there is no feedback message with id ${id}.`);
-  return { id, record };
+  if (record) return record;
+  ctx.err(`youmeet: there is no feedback message with id ${id}.`);
+  return EXIT.refused;
+}
+
+/** A command on the one message its ID word names. */
+function onMessage(usage: string, summary: string, act: (ctx: AdminContext, args: AdminArgs, f: FeedbackRecord) => number): AdminCommand {
+  return {
+    usage,
+    summary,
+    positionals: { min: 1, max: 1 },
+    run(ctx, args) {
+      const f = findFeedback(ctx, args.positionals[0]!);
+      return typeof f === "number" ? f : act(ctx, args, f);
+    },
+  };
 }
 
 /** Everything stored about a message, for --json and show. */
@@ -67,40 +81,23 @@ export const feedbackGroup: AdminGroup = {
         return EXIT.ok;
       },
     },
-    show: {
-      usage: "show ID",
-      summary: "Print one message whole: who sent it, when, and its text.",
-      positionals: { min: 1, max: 1 },
-      run(ctx, args) {
-        const found = findFeedback(ctx, args.positionals[0]!);
-        if (!found) return EXIT.usage;
-        if (!found.record) return EXIT.refused;
-        const f = found.record;
-        if (args.options.json === "true") {
-          ctx.out(JSON.stringify(feedbackJson(f), null, 2));
-          return EXIT.ok;
-        }
-        const { message, ...fields } = feedbackJson(f);
-        printRecord(ctx, args, { ...fields, createdAt: `${formatTime(f.createdAt)} UTC` });
-        // The text as written, line breaks and all; a record line would fold it into one.
-        ctx.out("");
-        ctx.out(message);
+    show: onMessage("show ID", "Print one message whole: who sent it, when, and its text.", (ctx, args, f) => {
+      if (args.options.json === "true") {
+        ctx.out(JSON.stringify(feedbackJson(f), null, 2));
         return EXIT.ok;
-      },
-    },
-    delete: {
-      usage: "delete ID",
-      summary: "Delete one message for good.",
-      positionals: { min: 1, max: 1 },
-      run(ctx, args) {
-        const found = findFeedback(ctx, args.positionals[0]!);
-        if (!found) return EXIT.usage;
-        if (!found.record) return EXIT.refused;
-        ctx.stores.feedback.delete(found.id);
-        if (args.options.json === "true") ctx.out(JSON.stringify({ deleted: found.id }));
-        else ctx.out(`Deleted feedback message ${found.id}.`);
-        return EXIT.ok;
-      },
-    },
+      }
+      const { message, ...fields } = feedbackJson(f);
+      printRecord(ctx, args, { ...fields, createdAt: `${formatTime(f.createdAt)} UTC` });
+      // The text as written, line breaks and all; a record line would fold it into one.
+      ctx.out("");
+      ctx.out(message);
+      return EXIT.ok;
+    }),
+    delete: onMessage("delete ID", "Delete one message for good.", (ctx, args, f) => {
+      ctx.stores.feedback.delete(f.id);
+      if (args.options.json === "true") ctx.out(JSON.stringify({ deleted: f.id }));
+      else ctx.out(`Deleted feedback message ${f.id}.`);
+      return EXIT.ok;
+    }),
   },
 };

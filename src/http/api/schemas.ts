@@ -49,7 +49,7 @@ export const SendFeedback = t.Object(
     subject: t.String({ description: "1 to 200 characters." }),
     message: t.String({ description: "1 to 5000 characters; line breaks are kept." }),
   },
-  { additionalProperties: false },
+  { description: "Other fields are ignored." },
 );
 
 /** What POST /api/v1/feedback answers when the message is stored. */
