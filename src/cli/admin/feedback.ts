@@ -76,7 +76,10 @@ export const feedbackGroup: AdminGroup = {
             { heading: "EMAIL", cell: (f) => f.email },
             { heading: "SUBJECT", cell: (f) => f.subject },
           ],
-          ({ message: _message, ...rest }) => rest,
+          (f) => {
+            const { message: _message, ...listed } = feedbackJson(f);
+            return listed;
+          },
         );
         return EXIT.ok;
       },
