@@ -249,3 +249,15 @@ describe("feedback rate limit", () => {
     expect(countRows(t.db, "feedback")).toBe(FEEDBACK_PER_HOUR + 1);
   });
 });
+
+describe("privacy page on feedback", () => {
+  test("says what a message keeps, that it goes with the account, and the period the server applies", async () => {
+    t = await startTestApp(["--retention-feedback-days", "45"]);
+    const page = (await t.client().get("/privacy")).text;
+    expect(page).toContain("the name, email address, subject and message you type, and when you sent it");
+    expect(page).toContain("it is linked to your account and deleted with it");
+    expect(page).toContain("Feedback messages are deleted 45 days after they were sent (the server checks every hour)");
+    const ru = (await t.client().get("/privacy", { "accept-language": "ru" })).text;
+    expect(ru).toContain("Отзывы удаляются через 45 дней после отправки");
+  });
+});

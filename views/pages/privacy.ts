@@ -40,6 +40,7 @@ const TEXT: Record<Language, PolicyText> = {
       "Your youmeet ID: a random ID of your own (not your Telegram id) that others use to add you as a contact.",
       "Your login sessions: only a fingerprint (SHA-256) of each session token, the browser's name, and when it was last used.",
       "Your rooms: their id, optional name, whether guests may join, and when you created them. Who is in a call is known only while the call runs.",
+      "Feedback you send with the feedback form: the name, email address, subject and message you type, and when you sent it. If you were logged in, it is linked to your account and deleted with it. Your network address is not stored with it.",
     ],
     neverTitle: "What is never stored",
     never: [
@@ -52,7 +53,10 @@ const TEXT: Record<Language, PolicyText> = {
     ],
     retentionTitle: "How long data is kept",
     inactive: (d) => (d === 0 ? `Accounts are ${forever.en}.` : `Accounts with no login or visit for ${d} days are deleted automatically, with everything that refers to them.`),
-    feedback: (d) => (d === 0 ? `Feedback messages are ${forever.en}.` : `Feedback messages are deleted ${d} days after they were sent.`),
+    feedback: (d) =>
+      d === 0
+        ? "Feedback messages are kept until the operator deletes them, or until your account is deleted if you sent them logged in."
+        : `Feedback messages are deleted ${d} days after they were sent (the server checks every hour), or earlier if the operator deletes them.`,
     sessions: "Login sessions end after 30 days without use, and at the latest 90 days after login.",
     cookiesTitle: "Cookies and local storage",
     cookies: "The server sets one cookie: your login session. If you pick a language before logging in, the page keeps your pick in local storage and in a cookie of its own so the server can answer in that language. Camera and microphone choices stay in your browser's local storage.",
@@ -67,6 +71,7 @@ const TEXT: Record<Language, PolicyText> = {
       "Ваш youmeet ID — случайный идентификатор (не id в Telegram), по которому вас добавляют в контакты.",
       "Сеансы входа: только отпечаток (SHA-256) токена сеанса, название браузера и время последнего использования.",
       "Ваши комнаты: id, необязательное название, разрешены ли гости и когда вы их создали. Кто участвует в звонке, известно только пока звонок идёт.",
+      "Отзывы, отправленные через форму обратной связи: имя, адрес почты, тема и текст, которые вы ввели, и время отправки. Если вы были в аккаунте, отзыв связан с ним и удаляется вместе с ним. Ваш сетевой адрес вместе с отзывом не хранится.",
     ],
     neverTitle: "Что не хранится никогда",
     never: [
@@ -77,7 +82,10 @@ const TEXT: Record<Language, PolicyText> = {
     rights: ["Вы можете посмотреть и исправить данные о себе на главной странице и в настройках и сами удалять свои комнаты. Выгрузка и удаление всего аккаунта ещё в разработке; до тех пор напишите оператору (ниже), и он сделает это за вас."],
     retentionTitle: "Сколько хранятся данные",
     inactive: (d) => (d === 0 ? `Аккаунты ${forever.ru}.` : `Аккаунты, в которые не входили и которые не открывали ${d} дней, удаляются автоматически вместе со всем, что к ним относится.`),
-    feedback: (d) => (d === 0 ? `Отзывы ${forever.ru}.` : `Отзывы удаляются через ${d} дней после отправки.`),
+    feedback: (d) =>
+      d === 0
+        ? "Отзывы хранятся, пока оператор их не удалит или, если вы отправили их из аккаунта, пока не удалён аккаунт."
+        : `Отзывы удаляются через ${d} дней после отправки (сервер проверяет это каждый час) или раньше, если их удалит оператор.`,
     sessions: "Сеанс входа заканчивается после 30 дней без использования и не позже чем через 90 дней после входа.",
     cookiesTitle: "Cookie и локальное хранилище",
     cookies: "Сервер устанавливает одну cookie — сеанс входа. Если вы выбираете язык до входа, страница сохраняет выбор в локальном хранилище и в отдельной cookie, чтобы сервер отвечал на этом языке. Выбор камеры и микрофона остаётся в локальном хранилище браузера.",
