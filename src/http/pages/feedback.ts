@@ -25,7 +25,7 @@ const text = t.Optional(t.String());
 const FeedbackFormBody = t.Object({ name: text, email: text, subject: text, message: text, _csrf: t.Optional(t.String({ maxLength: 128 })) });
 
 /** The sentence for one field's problem, in the visitor's language. */
-export function problemText(translate: Translate, field: FeedbackField, problem: FeedbackProblem): string {
+function problemText(translate: Translate, field: FeedbackField, problem: FeedbackProblem): string {
   switch (problem.kind) {
     case "required":
       return translate(`feedback.error.${field}.required`);
