@@ -7,15 +7,18 @@ import { parseCommandLine } from "./cli/args.ts";
 import { ADMIN_ENTRIES } from "./cli/admin/entries.ts";
 import { planAdmin, reportPlan } from "./cli/admin/index.ts";
 import { healthcheck } from "./cli/healthcheck.ts";
+import { purge } from "./cli/purge.ts";
 import { ConfigError, redactConfig, type Config } from "./config/config.ts";
 import { DatabaseTooNewError, MigrationError, migrate } from "./db/migrate.ts";
 import { MIGRATIONS } from "./db/migrations.ts";
 import { openDatabase } from "./db/open.ts";
+import { FeedbackService } from "./feedback/service.ts";
 import { createApp, MAX_BODY_BYTES } from "./http/app.ts";
 import { GuestTokens } from "./auth/guest-tokens.ts";
 import { isLoopbackHost } from "./config/config.ts";
 import { createLogger, type Logger } from "./log/logger.ts";
 import { DataRights } from "./privacy/data-rights.ts";
+import { NoticeService } from "./notices/service.ts";
 import { applyRetention } from "./privacy/retention.ts";
 import { RoomService } from "./rooms/service.ts";
 import { createSfu } from "./sfu/index.ts";
@@ -54,6 +57,8 @@ async function main(argv: string[]): Promise<number> {
       return runMigrate(command.config);
     case "admin":
       return runAdmin(command.config, command.words);
+    case "purge":
+      return runPurge(command.config);
     case "serve":
       return serve(command.config);
   }
@@ -94,16 +99,22 @@ function runMigrate(config: Config): number {
   return 0;
 }
 
+/** The data dir's database, migrated; null (said why) when there is none yet: a typo in
+ *  --data-dir must not quietly create an empty one. */
+function openExisting(config: Config): Database | null {
+  if (!existsSync(config.dbPath)) {
+    process.stderr.write(`youmeet: there is no database in ${config.dataDir} yet; check --data-dir, or start the server once.\n`);
+    return null;
+  }
+  return openMigrated(config, loggerFor(config));
+}
+
 /** `youmeet admin ...`: help needs no database; a command runs over the data dir's, migrated. */
 async function runAdmin(config: Config, words: string[]): Promise<number> {
   const io = { out: (line: string) => process.stdout.write(line + "\n"), err: (line: string) => process.stderr.write(line + "\n") };
   const plan = planAdmin(ADMIN_ENTRIES, words);
   if (plan.kind !== "run") return reportPlan(plan, io);
-  if (!existsSync(config.dbPath)) {
-    io.err(`youmeet: there is no database in ${config.dataDir} yet; check --data-dir, or start the server once.`);
-    return 1;
-  }
-  const db = openMigrated(config, loggerFor(config));
+  const db = openExisting(config);
   if (!db) return 1;
   try {
     return await plan.command.run({ config, db, stores: createStores(db), now: Date.now(), ...io }, plan.args);
@@ -112,12 +123,25 @@ async function runAdmin(config: Config, words: string[]): Promise<number> {
   }
 }
 
-/** Applies retention now: inactive accounts, expired sessions and login hashes. */
+/** `youmeet purge [--dry-run]`: retention now, over the data dir's database. */
+function runPurge(config: Config): number {
+  const db = openExisting(config);
+  if (!db) return 1;
+  try {
+    return purge(createStores(db), config, Date.now(), (line) => process.stdout.write(line + "\n"));
+  } finally {
+    db.close();
+  }
+}
+
+/** Applies retention now: inactive accounts, old feedback, expired sessions and login hashes. */
 function sweepExpired(stores: Stores, config: Config, logger: Logger): void {
-  const result = applyRetention(stores, { inactiveDays: config.retentionInactiveDays }, Date.now());
-  if (result.inactiveAccounts.length + result.expiredSessions + result.expiredLoginHashes > 0) {
+  const policy = { inactiveDays: config.retentionInactiveDays, feedbackDays: config.retentionFeedbackDays };
+  const result = applyRetention(stores, policy, Date.now());
+  if (result.inactiveAccounts.length + result.oldFeedback.length + result.expiredSessions + result.expiredLoginHashes > 0) {
     logger.info("retention_applied", {
       inactive_accounts: result.inactiveAccounts,
+      old_feedback: result.oldFeedback.length,
       expired_sessions: result.expiredSessions,
       expired_login_hashes: result.expiredLoginHashes,
     });
@@ -164,6 +188,8 @@ export async function compose(config: Config, logger: Logger, db: Database, now:
     now,
   );
   const guests = new GuestTokens(stores.secrets.getOrCreate("guest", 32, now()), now);
+  const feedback = new FeedbackService(stores, now);
+  const notices = new NoticeService(stores, now);
   const app = await createApp({
     config,
     logger,
@@ -174,6 +200,8 @@ export async function compose(config: Config, logger: Logger, db: Database, now:
     hub,
     guests,
     dataRights,
+    feedback,
+    notices,
     csrfSecret: stores.secrets.getOrCreate("csrf", 32, now()),
     staticDir: staticDirectory(),
     now,

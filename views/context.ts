@@ -9,4 +9,6 @@ export interface PageContext {
   viewer: { firstName: string; name: string; youmeetId: string } | null;
   /** The privacy policy version in force, when the logged-in person has not accepted it yet. */
   policyUpdate?: string | null;
+  /** The operator's service notice, shown as a banner on every page, or null. */
+  notice?: string | null;
 }

@@ -37,12 +37,13 @@ ${page.head}
     }
   </nav>
 </header>
+${ctx.notice ? html`<div class="notice-banner" role="status"><strong>${t("notice.label")}:</strong> <span dir="auto">${ctx.notice}</span></div>` : ""}
 <main id="main">
 ${policyBanner(ctx)}
 ${page.body}
 </main>
 <footer class="bottom">
-  <p>${t("footer.text")} <a href="/privacy">${t("nav.privacy")}</a></p>
+  <p>${t("footer.text")} <a href="/privacy">${t("nav.privacy")}</a> · <a href="/feedback">${t("nav.feedback")}</a></p>
   ${viewer ? "" : languagePicker(ctx)}
 </footer>
 </body>

@@ -17,6 +17,7 @@ const COMMANDS: Record<CommandName | "help", string> = {
   migrate: "Apply pending database migrations and exit.",
   healthcheck: "GET /healthz on --host and --port; exit 0 if healthy, else 1.",
   admin: "Users, plans, feedback, notices, backups: youmeet admin --help.",
+  purge: "Apply the retention periods now (--dry-run: only show what goes).",
   version: "Print the version and exit (also --version).",
   help: "Show this help, or one command's help: youmeet help COMMAND.",
 };

@@ -44,6 +44,8 @@ export interface Config {
   retentionInactiveDays: number;
   /** 0 keeps feedback forever. */
   retentionFeedbackDays: number;
+  /** purge only: report what would be deleted, delete nothing. */
+  dryRun: boolean;
   contactEmail: string | null;
   /** The privacy policy version users must have accepted; logins accept it. */
   privacyPolicyVersion: string;
@@ -128,6 +130,7 @@ export function loadConfig(
     devLogin: values.devLogin,
     retentionInactiveDays: values.retentionInactiveDays,
     retentionFeedbackDays: values.retentionFeedbackDays,
+    dryRun: values.dryRun,
     contactEmail: values.contactEmail,
     privacyPolicyVersion: values.privacyPolicyVersion,
     metricsToken: values.metricsToken,

@@ -9,7 +9,7 @@ import { PRIVACY_POLICY_VERSION } from "../../views/pages/privacy.ts";
 import { ConfigError } from "./error.ts";
 
 /** The subcommands that take a configuration (help is not one: it needs none). */
-export type CommandName = "serve" | "migrate" | "healthcheck" | "version" | "admin";
+export type CommandName = "serve" | "migrate" | "healthcheck" | "version" | "admin" | "purge";
 
 /** One option: how it is spelled, documented, defaulted and validated. */
 export interface FlagSpec<T> {
@@ -35,7 +35,7 @@ export interface FlagSpec<T> {
 
 const SERVE: readonly CommandName[] = ["serve"];
 const NETWORK: readonly CommandName[] = ["serve", "healthcheck"];
-const LOGGING: readonly CommandName[] = ["serve", "migrate", "healthcheck"];
+const LOGGING: readonly CommandName[] = ["serve", "migrate", "healthcheck", "purge"];
 
 /** Telegram's shape of a bot token; exported so a token read from a file gets the same check. */
 export const BOT_TOKEN_PATTERN = /^\d+:[A-Za-z0-9_-]{30,}$/;
@@ -209,7 +209,7 @@ export const FLAGS = {
   dataDir: flag<string>({
     kind: "value", metavar: "DIR", example: "./data", default: "./data", defaultText: "./data",
     help: "Directory for the database, relative to the current directory; created if missing.",
-    commands: ["serve", "migrate", "admin"], parse: parsePath,
+    commands: ["serve", "migrate", "admin", "purge"], parse: parsePath,
   }),
   publicUrl: flag<string | null>({
     kind: "value", metavar: "URL", example: "https://meet.example.com", default: null,
@@ -240,12 +240,17 @@ export const FLAGS = {
   retentionInactiveDays: flag<number>({
     kind: "value", metavar: "DAYS", example: "365", default: 365, defaultText: "365",
     help: "Delete accounts not used for this many days; 0 keeps them forever.",
-    commands: SERVE, parse: integerIn(0, 36500, RETENTION),
+    commands: ["serve", "purge"], parse: integerIn(0, 36500, RETENTION),
   }),
   retentionFeedbackDays: flag<number>({
     kind: "value", metavar: "DAYS", example: "180", default: 180, defaultText: "180",
     help: "Delete feedback messages after this many days; 0 keeps them forever.",
-    commands: SERVE, parse: integerIn(0, 36500, RETENTION),
+    commands: ["serve", "purge"], parse: integerIn(0, 36500, RETENTION),
+  }),
+  dryRun: flag<boolean>({
+    kind: "boolean", metavar: "", example: "true", default: false, defaultText: "off",
+    help: "With purge: print what would be deleted, and delete nothing.",
+    commands: ["purge"], parse: parseBoolean,
   }),
   contactEmail: flag<string | null>({
     kind: "value", metavar: "EMAIL", example: "privacy@example.com", default: null, defaultText: "none",

@@ -5,6 +5,8 @@ import createServerSecrets from "../../migrations/0004_create_server_secrets.sql
 import createRooms from "../../migrations/0005_create_rooms.sql" with { type: "text" };
 import addAccountDisplayName from "../../migrations/0006_add_account_display_name.sql" with { type: "text" };
 import addAccountConsent from "../../migrations/0007_add_account_consent.sql" with { type: "text" };
+import createFeedback from "../../migrations/0008_create_feedback.sql" with { type: "text" };
+import createServiceNotice from "../../migrations/0009_create_service_notice.sql" with { type: "text" };
 import type { Migration } from "./migrate.ts";
 
 /**
@@ -19,4 +21,6 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 5, name: "0005_create_rooms.sql", sql: createRooms },
   { version: 6, name: "0006_add_account_display_name.sql", sql: addAccountDisplayName },
   { version: 7, name: "0007_add_account_consent.sql", sql: addAccountConsent },
+  { version: 8, name: "0008_create_feedback.sql", sql: createFeedback },
+  { version: 9, name: "0009_create_service_notice.sql", sql: createServiceNotice },
 ];

@@ -3,8 +3,10 @@ import type { GuestTokens } from "../auth/guest-tokens.ts";
 import type { LoginService } from "../auth/login.ts";
 import type { SessionService } from "../auth/sessions.ts";
 import type { Config } from "../config/config.ts";
+import type { FeedbackService } from "../feedback/service.ts";
 import type { Logger } from "../log/logger.ts";
 import type { DataRights } from "../privacy/data-rights.ts";
+import type { NoticeService } from "../notices/service.ts";
 import type { RoomService } from "../rooms/service.ts";
 import type { SignalHub } from "../signal/hub.ts";
 import type { Stores } from "../store/index.ts";
@@ -19,6 +21,7 @@ import { accountPages } from "./pages/account.ts";
 import { meApi } from "./api/me.ts";
 import { myDataPages } from "./pages/my-data.ts";
 import { authRoutes } from "./pages/auth.ts";
+import { feedbackRoutes } from "./pages/feedback.ts";
 import { publicPages } from "./pages/public.ts";
 import { roomPages } from "./pages/rooms.ts";
 import { securityHeaders } from "./security-headers.ts";
@@ -43,6 +46,8 @@ export interface AppDeps {
   hub: SignalHub;
   guests: GuestTokens;
   dataRights: DataRights;
+  feedback: FeedbackService;
+  notices: NoticeService;
   csrfSecret: Uint8Array;
   staticDir: string;
   metrics?: HttpMetrics;
@@ -55,7 +60,13 @@ export async function createApp(deps: AppDeps) {
   const metrics = deps.metrics ?? new HttpMetrics();
   const cookie = new SessionCookie(config.secureCookies, deps.now);
   const csrf = new CsrfTokens(deps.csrfSecret, deps.now);
-  const visits = new Visits({ sessions: deps.sessions, cookie, csrf, privacyPolicyVersion: config.privacyPolicyVersion });
+  const visits = new Visits({
+    sessions: deps.sessions,
+    cookie,
+    csrf,
+    privacyPolicyVersion: config.privacyPolicyVersion,
+    notice: () => deps.notices.current(),
+  });
   const headers = securityHeaders(config.secureCookies);
   const shared = { ...deps, metrics, cookie, csrf, visits };
 
@@ -109,6 +120,7 @@ export async function createApp(deps: AppDeps) {
     .use(signalSocket(shared))
     .use(roomsApi(shared))
     .use(meApi(shared))
+    .use(feedbackRoutes(shared))
     .use(apiRoutes(shared));
 }
 

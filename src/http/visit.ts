@@ -68,6 +68,7 @@ export class Visit {
       viewer: account ? { firstName: account.firstName, name: account.name, youmeetId: account.youmeetId } : null,
       // Pages ask for consent again when the operator publishes a new policy; the JSON API does not.
       policyUpdate: account && account.consentVersion !== this.deps.privacyPolicyVersion ? this.deps.privacyPolicyVersion : null,
+      notice: this.deps.notice?.() ?? null,
     };
   }
 
@@ -77,12 +78,14 @@ export class Visit {
   }
 }
 
-/** What a Visit needs: sessions, the cookie and form tokens, and the privacy policy version in force. */
+/** What a Visit needs: sessions, the cookie and form tokens, the privacy policy version in force, the notice. */
 export interface VisitDeps {
   sessions: SessionService;
   cookie: SessionCookie;
   csrf: CsrfTokens;
   privacyPolicyVersion: string;
+  /** The operator's service notice in force, or null (cached by its service). */
+  notice?: () => string | null;
 }
 
 /** One Visit per Request, kept beside it without touching the Request object. */

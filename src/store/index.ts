@@ -1,7 +1,9 @@
 import type { Database } from "bun:sqlite";
 import { AccountDataStore } from "./account-data.ts";
 import { AccountStore } from "./accounts.ts";
+import { FeedbackStore } from "./feedback.ts";
 import { LoginHashStore } from "./login-hashes.ts";
+import { NoticeStore } from "./notices.ts";
 import { RoomStore } from "./rooms.ts";
 import { SecretStore } from "./secrets.ts";
 import { SessionStore } from "./sessions.ts";
@@ -15,6 +17,8 @@ export interface Stores {
   rooms: RoomStore;
   /** Everything about one account, found by walking the schema (export, deletion). */
   accountData: AccountDataStore;
+  feedback: FeedbackStore;
+  notices: NoticeStore;
   /** Runs `fn` in one synchronous transaction. */
   transaction<T>(fn: () => T): T;
   /** True when the database answers a trivial query. */
@@ -30,6 +34,8 @@ export function createStores(db: Database): Stores {
     secrets: new SecretStore(db),
     rooms: new RoomStore(db),
     accountData: new AccountDataStore(db),
+    feedback: new FeedbackStore(db),
+    notices: new NoticeStore(db),
     transaction: <T>(fn: () => T): T => db.transaction(fn)(),
     ping: () => {
       try {

@@ -1,3 +1,4 @@
+import { expect } from "bun:test";
 import { join } from "node:path";
 import { run } from "./process.ts";
 
@@ -12,4 +13,12 @@ export function admin(dataDir: string, ...words: string[]) {
 export async function migratedDataDir(dataDir: string): Promise<void> {
   const { code, stderr } = await run([process.execPath, MAIN, "migrate", "--data-dir", dataDir, "--log-format", "json"]);
   if (code !== 0) throw new Error(`migrate failed: ${stderr}`);
+}
+
+/** Checks a refused command: its exit code, one line on stderr starting with `message`, nothing on stdout. */
+export function expectRefusal(answer: { code: number; stdout: string; stderr: string }, code: number, message: string): void {
+  expect(answer.code).toBe(code);
+  expect(answer.stderr.trim().split("\n")).toHaveLength(1);
+  expect(answer.stderr).toStartWith(message);
+  expect(answer.stdout).toBe("");
 }

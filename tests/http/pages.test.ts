@@ -66,7 +66,7 @@ describe("pages", () => {
     t = await startTestApp(["--retention-inactive-days", "0", "--retention-feedback-days", "0"]);
     const page = await t.client().get("/privacy");
     expect(page.text).toContain("Accounts are kept until you delete them.");
-    expect(page.text).toContain("Feedback messages are kept until you delete them.");
+    expect(page.text).toContain("Feedback messages are kept until the operator deletes them, or until your account is deleted if you sent them logged in.");
   });
 });
 

@@ -53,6 +53,7 @@ const TEXT: Record<Language, PolicyText> = {
       "Which version of this privacy policy you accepted, and when: logging in accepts the version in force.",
       "Your login sessions: only a fingerprint (SHA-256) of each session token, the browser's name, and when it was last used.",
       "Your rooms: their id, optional name, whether guests may join, and when you created them. Who is in a call is known only while the call runs.",
+      "Feedback you send with the feedback form: the name, email address, subject and message you type, and when you sent it. If you were logged in, it is linked to your account and deleted with it. Your network address is not stored with it.",
     ],
     neverTitle: "What is never stored",
     never: [
@@ -68,7 +69,10 @@ const TEXT: Record<Language, PolicyText> = {
     ],
     retentionTitle: "How long data is kept",
     inactive: (d) => (d === 0 ? `Accounts are ${forever.en}.` : `Accounts with no login or visit for ${d} days are deleted automatically, with everything that refers to them.`),
-    feedback: (d) => (d === 0 ? `Feedback messages are ${forever.en}.` : `Feedback messages are deleted ${d} days after they were sent.`),
+    feedback: (d) =>
+      d === 0
+        ? "Feedback messages are kept until the operator deletes them, or until your account is deleted if you sent them logged in."
+        : `Feedback messages are deleted ${d} days after they were sent (the server checks every hour), or earlier if the operator deletes them.`,
     sessions: "Login sessions end after 30 days without use, and at the latest 90 days after login.",
     cookiesTitle: "Cookies and local storage",
     cookies: "The server sets one cookie: your login session. If you pick a language before logging in, the page keeps your pick in local storage and in a cookie of its own so the server can answer in that language. Camera and microphone choices stay in your browser's local storage.",
@@ -86,6 +90,7 @@ const TEXT: Record<Language, PolicyText> = {
       "Какую версию этой политики конфиденциальности вы приняли и когда: вход в сервис принимает действующую версию.",
       "Сеансы входа: только отпечаток (SHA-256) токена сеанса, название браузера и время последнего использования.",
       "Ваши комнаты: id, необязательное название, разрешены ли гости и когда вы их создали. Кто участвует в звонке, известно только пока звонок идёт.",
+      "Отзывы, отправленные через форму обратной связи: имя, адрес почты, тема и текст, которые вы ввели, и время отправки. Если вы были в аккаунте, отзыв связан с ним и удаляется вместе с ним. Ваш сетевой адрес вместе с отзывом не хранится.",
     ],
     neverTitle: "Что не хранится никогда",
     never: [
@@ -101,7 +106,10 @@ const TEXT: Record<Language, PolicyText> = {
     ],
     retentionTitle: "Сколько хранятся данные",
     inactive: (d) => (d === 0 ? `Аккаунты ${forever.ru}.` : `Аккаунты, в которые не входили и которые не открывали ${d} дней, удаляются автоматически вместе со всем, что к ним относится.`),
-    feedback: (d) => (d === 0 ? `Отзывы ${forever.ru}.` : `Отзывы удаляются через ${d} дней после отправки.`),
+    feedback: (d) =>
+      d === 0
+        ? "Отзывы хранятся, пока оператор их не удалит или, если вы отправили их из аккаунта, пока не удалён аккаунт."
+        : `Отзывы удаляются через ${d} дней после отправки (сервер проверяет это каждый час) или раньше, если их удалит оператор.`,
     sessions: "Сеанс входа заканчивается после 30 дней без использования и не позже чем через 90 дней после входа.",
     cookiesTitle: "Cookie и локальное хранилище",
     cookies: "Сервер устанавливает одну cookie — сеанс входа. Если вы выбираете язык до входа, страница сохраняет выбор в локальном хранилище и в отдельной cookie, чтобы сервер отвечал на этом языке. Выбор камеры и микрофона остаётся в локальном хранилище браузера.",

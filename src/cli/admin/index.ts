@@ -37,6 +37,8 @@ export function planAdmin(entries: readonly AdminEntry[], words: readonly string
     return parseArgs(entry, entry.name, rest.slice(1));
   }
   if (second === undefined || second.startsWith("-")) {
+    const fallback = entry.defaultCommand;
+    if (fallback !== undefined && !wantsHelp) return parseArgs(entry.commands[fallback]!, `${entry.name} ${fallback}`, rest.slice(1));
     if (wantsHelp || second === undefined) return { kind: "help", text: groupHelp(entry) };
     return { kind: "usage-error", message: `${second} needs a command before it; run youmeet admin ${entry.name} --help.` };
   }

@@ -53,6 +53,8 @@ export interface AdminGroup {
   name: string;
   summary: string;
   commands: Record<string, AdminCommand>;
+  /** The command the group's name alone runs (`youmeet admin notice` shows the notice); without one it prints the group's help. */
+  defaultCommand?: string;
 }
 
 /** A top-level word after `youmeet admin`: a group of commands, or one command of its own. */

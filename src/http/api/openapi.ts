@@ -1,4 +1,4 @@
-import { CreateRoom, DeleteMe, ErrorBody, ExportFile, Me, Profile, Room, UpdateMe } from "./schemas.ts";
+import { CreateRoom, DeleteMe, ErrorBody, ExportFile, FeedbackInvalid, FeedbackSent, Me, Profile, Room, SendFeedback, UpdateMe } from "./schemas.ts";
 
 const VERSION = "1.0.0";
 
@@ -34,7 +34,7 @@ export function openApiDocument(publicUrl: string, cookieName: string) {
     servers: [{ url: `${publicUrl}/api/v1` }],
     components: {
       securitySchemes: { session: { type: "apiKey", in: "cookie", name: cookieName } },
-      schemas: { Error: errorSchema, Me, Room, CreateRoom, UpdateMe, Profile, DeleteMe, ExportFile },
+      schemas: { Error: errorSchema, Me, Room, CreateRoom, UpdateMe, Profile, DeleteMe, ExportFile, SendFeedback, FeedbackSent, FeedbackInvalid },
     },
     security: [{ session: [] }],
     paths: {
@@ -114,6 +114,20 @@ export function openApiDocument(publicUrl: string, cookieName: string) {
             "204": { description: "Deleted." },
             "401": errorResponse("Not logged in (code auth.required)."),
             "404": errorResponse("No such room of yours (room.not_found)."),
+          },
+        },
+      },
+      "/feedback": {
+        post: {
+          summary: "Send feedback to the operator; no login needed (a session links it to your account)",
+          operationId: "sendFeedback",
+          security: [{}, { session: [] }],
+          requestBody: { required: true, content: { "application/json": { schema: ref("SendFeedback") } } },
+          responses: {
+            "201": json("Stored.", ref("FeedbackSent")),
+            "400": json("A field is missing, too long or not an email address (feedback.invalid, with each field's code and sentence).", ref("FeedbackInvalid")),
+            "403": errorResponse("Missing CSRF token or cross-site request."),
+            "429": errorResponse("Too many messages from this address in an hour (feedback.rate_limited); see Retry-After."),
           },
         },
       },

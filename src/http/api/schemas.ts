@@ -85,3 +85,36 @@ export const ExportFile = t.Object({
   }),
   withheld: t.Record(t.String(), t.Record(t.String(), t.String()), { description: "Columns that exist but are not handed out, and why." }),
 });
+
+/** The body of POST /api/v1/feedback; the same limits as the form, checked with its messages. */
+export const SendFeedback = t.Object(
+  {
+    name: t.String({ description: "The sender's name; 1 to 100 characters." }),
+    email: t.String({ description: "Where the operator can answer; an email address, up to 254 characters.", examples: ["ada@example.com"] }),
+    subject: t.String({ description: "1 to 200 characters." }),
+    message: t.String({ description: "1 to 5000 characters; line breaks are kept." }),
+  },
+  { description: "Other fields are ignored." },
+);
+
+/** What POST /api/v1/feedback answers when the message is stored. */
+export const FeedbackSent = t.Object({
+  id: t.Integer({ description: "The message's number, as the operator sees it." }),
+  createdAt: t.String({ format: "date-time" }),
+});
+
+/** The 400 answer of POST /api/v1/feedback: the error, and a code and sentence per bad field. */
+export const FeedbackInvalid = t.Object({
+  error: t.Object({
+    code: t.Literal("feedback.invalid"),
+    message: t.String({ description: "Every field's sentence, joined." }),
+    requestId: t.String(),
+    fields: t.Record(
+      t.String({ description: "name, email, subject or message." }),
+      t.Object({
+        code: t.String({ description: "feedback.<field>_required, feedback.<field>_too_long or feedback.email_invalid." }),
+        message: t.String(),
+      }),
+    ),
+  }),
+});
