@@ -4,6 +4,7 @@ import type { LoginService } from "../auth/login.ts";
 import type { SessionService } from "../auth/sessions.ts";
 import type { Config } from "../config/config.ts";
 import type { Logger } from "../log/logger.ts";
+import type { PlanService } from "../plans/service.ts";
 import type { RoomService } from "../rooms/service.ts";
 import type { SignalHub } from "../signal/hub.ts";
 import type { Stores } from "../store/index.ts";
@@ -36,6 +37,7 @@ export interface AppDeps {
   sessions: SessionService;
   login: LoginService;
   rooms: RoomService;
+  plans: PlanService;
   hub: SignalHub;
   guests: GuestTokens;
   csrfSecret: Uint8Array;

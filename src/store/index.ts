@@ -1,9 +1,12 @@
 import type { Database } from "bun:sqlite";
 import { AccountStore } from "./accounts.ts";
+import { BanStore } from "./bans.ts";
 import { LoginHashStore } from "./login-hashes.ts";
+import { PlanStore } from "./plans.ts";
 import { RoomStore } from "./rooms.ts";
 import { SecretStore } from "./secrets.ts";
 import { SessionStore } from "./sessions.ts";
+import { UserStore } from "./users.ts";
 
 /** Every store over one database connection. */
 export interface Stores {
@@ -12,6 +15,9 @@ export interface Stores {
   loginHashes: LoginHashStore;
   secrets: SecretStore;
   rooms: RoomStore;
+  plans: PlanStore;
+  bans: BanStore;
+  users: UserStore;
   /** Runs `fn` in one synchronous transaction. */
   transaction<T>(fn: () => T): T;
   /** True when the database answers a trivial query. */
@@ -26,6 +32,9 @@ export function createStores(db: Database): Stores {
     loginHashes: new LoginHashStore(db),
     secrets: new SecretStore(db),
     rooms: new RoomStore(db),
+    plans: new PlanStore(db),
+    bans: new BanStore(db),
+    users: new UserStore(db),
     transaction: <T>(fn: () => T): T => db.transaction(fn)(),
     ping: () => {
       try {

@@ -78,4 +78,9 @@ export class SessionStore {
   deleteExpired(now: number): number {
     return this.db.query("DELETE FROM sessions WHERE expires_at <= ? OR absolute_expires_at <= ?").run(now, now).changes;
   }
+
+  /** Ends every session of an account (a ban); returns how many. */
+  deleteForAccount(accountId: number): number {
+    return this.db.query("DELETE FROM sessions WHERE account_id = ?").run(accountId).changes;
+  }
 }

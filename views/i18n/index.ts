@@ -1,20 +1,21 @@
 import { dashboardEn, dashboardRu } from "./dashboard.ts";
 import { en, type MessageKey as CoreKey } from "./en.ts";
+import { plansEn, plansRu } from "./plans.ts";
 import { ru } from "./ru.ts";
 
 /** Interface languages youmeet speaks. */
 export const LANGUAGES = ["en", "ru"] as const;
 export type Language = (typeof LANGUAGES)[number];
 /** A key of the interface texts (the dictionaries are split by area, merged here). */
-export type MessageKey = CoreKey | keyof typeof dashboardEn;
+export type MessageKey = CoreKey | keyof typeof dashboardEn | keyof typeof plansEn;
 
 /** Native names, for language pickers. */
 export const LANGUAGE_NAMES: Record<Language, string> = { en: "English", ru: "Русский" };
 
-const ENGLISH: Record<MessageKey, string> = { ...en, ...dashboardEn };
+const ENGLISH: Record<MessageKey, string> = { ...en, ...dashboardEn, ...plansEn };
 const DICTIONARIES: Record<Language, Record<MessageKey, string>> = {
   en: ENGLISH,
-  ru: { ...ru, ...dashboardRu },
+  ru: { ...ru, ...dashboardRu, ...plansRu },
 };
 
 /** Looks up a text and fills `{name}` placeholders. */

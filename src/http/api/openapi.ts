@@ -1,4 +1,4 @@
-import { CreateRoom, ErrorBody, Me, Room } from "./schemas.ts";
+import { CreateRoom, ErrorBody, Me, Room, Usage } from "./schemas.ts";
 
 const VERSION = "1.0.0";
 
@@ -28,7 +28,7 @@ export function openApiDocument(publicUrl: string, cookieName: string) {
     servers: [{ url: `${publicUrl}/api/v1` }],
     components: {
       securitySchemes: { session: { type: "apiKey", in: "cookie", name: cookieName } },
-      schemas: { Error: errorSchema, Me, Room, CreateRoom },
+      schemas: { Error: errorSchema, Me, Room, CreateRoom, Usage },
     },
     security: [{ session: [] }],
     paths: {
@@ -38,6 +38,16 @@ export function openApiDocument(publicUrl: string, cookieName: string) {
           operationId: "getMe",
           responses: {
             "200": { description: "The account.", content: { "application/json": { schema: { $ref: "#/components/schemas/Me" } } } },
+            "401": errorResponse("Not logged in (code auth.required)."),
+          },
+        },
+      },
+      "/me/usage": {
+        get: {
+          summary: "Your plan and what you used of it this month",
+          operationId: "getUsage",
+          responses: {
+            "200": json("The plan's limits and this month's usage.", ref("Usage")),
             "401": errorResponse("Not logged in (code auth.required)."),
           },
         },
@@ -59,7 +69,7 @@ export function openApiDocument(publicUrl: string, cookieName: string) {
             "201": json("The new room.", ref("Room")),
             "400": errorResponse("Bad name (room.bad_name) or body (request.invalid)."),
             "401": errorResponse("Not logged in (code auth.required)."),
-            "403": errorResponse("Room limit reached (room.limit_reached) or missing CSRF token."),
+            "403": errorResponse("Your plan's room limit reached (room.limit_reached), or missing CSRF token."),
           },
         },
       },
