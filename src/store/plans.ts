@@ -53,6 +53,23 @@ export class PlanStore {
     return toPlan(this.db.query<PlanRow, [string]>(`SELECT ${COLUMNS} FROM plans WHERE name = ?`).get(name));
   }
 
+  /** Adds a plan; the caller checked that the name is free. */
+  insert(name: string, limits: PlanLimits, now: number): PlanRecord {
+    return toPlan(
+      this.db
+        .query<PlanRow, [string, number | null, number | null, number | null, number, number]>(
+          `INSERT INTO plans (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?) RETURNING ${COLUMNS}`,
+        )
+        .get(name, limits.maxRooms, limits.maxParticipants, limits.monthlyMinutes, limits.screenShare ? 1 : 0, now),
+    )!;
+  }
+
+  /** How many accounts each plan has (plans without any are left out). */
+  accountCounts(): Map<string, number> {
+    const rows = this.db.query<{ plan: string; n: number }, []>("SELECT plan, count(*) AS n FROM accounts GROUP BY plan").all();
+    return new Map(rows.map((row) => [row.plan, row.n]));
+  }
+
   /** Overwrites a plan's limits; returns the plan, or null when there is none of that name. */
   update(name: string, limits: PlanLimits, now: number): PlanRecord | null {
     return toPlan(

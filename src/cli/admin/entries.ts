@@ -1,5 +1,7 @@
 /** Every `youmeet admin` command, in the order the help lists them. */
 import { backupCommand } from "./backup.ts";
+import { plansGroup } from "./plans.ts";
 import type { AdminEntry } from "./types.ts";
+import { usersGroup } from "./users.ts";
 
-export const ADMIN_ENTRIES: readonly AdminEntry[] = [backupCommand];
+export const ADMIN_ENTRIES: readonly AdminEntry[] = [usersGroup, plansGroup, backupCommand];
