@@ -3,6 +3,8 @@ import { startTestApp, type TestApp, type TestClient } from "./server.ts";
 
 /** A listening test app with helpers to log people in, make rooms and open room sockets. */
 export class CallHarness {
+  private readonly sockets: SignalClient[] = [];
+
   private constructor(
     readonly t: TestApp,
     readonly base: string,
@@ -37,12 +39,15 @@ export class CallHarness {
     return answer.json().token;
   }
 
-  /** Opens the room socket as a logged-in client (or with raw headers). */
-  socket(roomId: string, who: TestClient | { guest: string }): Promise<SignalClient> {
+  /** Opens the room socket as a logged-in client (or with raw headers); close() closes it. */
+  async socket(roomId: string, who: TestClient | { guest: string }): Promise<SignalClient> {
     const ws = this.base.replace("http:", "ws:");
-    if ("guest" in who) return SignalClient.connect(`${ws}/r/${roomId}/ws?guest=${encodeURIComponent(who.guest)}`, { origin: this.base });
-    const cookie = [...who.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
-    return SignalClient.connect(`${ws}/r/${roomId}/ws`, { origin: this.base, cookie });
+    const client =
+      "guest" in who
+        ? await SignalClient.connect(`${ws}/r/${roomId}/ws?guest=${encodeURIComponent(who.guest)}`, { origin: this.base })
+        : await SignalClient.connect(`${ws}/r/${roomId}/ws`, { origin: this.base, cookie: cookieHeader(who) });
+    this.sockets.push(client);
+    return client;
   }
 
   /** The raw answer to an upgrade attempt (for refusals). */
@@ -52,8 +57,14 @@ export class CallHarness {
     }).then((r) => r.status);
   }
 
-  /** Stops everything. */
+  /** Stops everything: the sockets opened, then the app. */
   close(): void {
+    this.sockets.splice(0).forEach((s) => s.close());
     this.t.close();
   }
+}
+
+/** The Cookie header a logged-in client would send. */
+export function cookieHeader(client: TestClient): string {
+  return [...client.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
 }
