@@ -1,3 +1,4 @@
+import { Database } from "bun:sqlite";
 import { join } from "node:path";
 import { run } from "./process.ts";
 
@@ -12,4 +13,15 @@ export function admin(dataDir: string, ...words: string[]) {
 export async function migratedDataDir(dataDir: string): Promise<void> {
   const { code, stderr } = await run([process.execPath, MAIN, "migrate", "--data-dir", dataDir, "--log-format", "json"]);
   if (code !== 0) throw new Error(`migrate failed: ${stderr}`);
+}
+
+/** Every row of every table in the data dir's database, to prove a refused command changed nothing. */
+export function snapshot(dataDir: string): string {
+  const db = new Database(join(dataDir, "youmeet.db"), { readonly: true });
+  try {
+    const tables = db.query<{ name: string }, []>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all();
+    return JSON.stringify(tables.map(({ name }) => [name, db.query(`SELECT * FROM "${name}"`).all()]));
+  } finally {
+    db.close();
+  }
 }
