@@ -86,5 +86,5 @@ describe("youmeet admin plans", () => {
       expect(answer.stderr.trim().split("\n")).toHaveLength(1);
     }
     expect(snapshot(dir)).toBe(before);
-  });
+  }, 60_000);
 });

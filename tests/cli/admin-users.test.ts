@@ -161,7 +161,7 @@ describe("youmeet admin users", () => {
       expect(answer.stderr.trim().split("\n")).toHaveLength(1);
     }
     expect(snapshot(dir)).toBe(before);
-  });
+  }, 60_000);
 });
 
 describe("a ban made by youmeet admin while the real server runs", () => {
