@@ -120,6 +120,16 @@ describe("call minutes", () => {
     expect((await ada.get("/api/v1/me/usage")).json().minutes).toEqual({ used: 2, limit: 600 });
   });
 
+  test("a call over the end of a month is charged to both months", async () => {
+    h = await CallHarness.start();
+    h.t.clock.now = Date.UTC(2026, 11, 31, 23, 59, 0);
+    const { ada } = await callOfTwo();
+    h.t.clock.now += 2 * MINUTE;
+    h.t.hub.tick();
+    const id = await idOf(ada);
+    expect([h.t.stores.plans.callSeconds(id, "2026-12"), h.t.stores.plans.callSeconds(id, "2027-01")]).toEqual([60, 60]);
+  });
+
   test("everyone is warned 5 minutes before the owner's minutes run out, and the call ends when they have, with the reason", async () => {
     h = await CallHarness.start();
     setFree({ monthlyMinutes: 10 });
