@@ -36,12 +36,6 @@ export class BanService {
     return this.stores.bans.delete(accountId);
   }
 
-  /** Throws AccountBanned when the account is banned. */
-  checkNotBanned(accountId: number): void {
-    const ban = this.stores.bans.find(accountId);
-    if (ban) throw new AccountBanned(ban.reason);
-  }
-
   /** Whether an account may take part in calls: active, banned, or deleted. */
   standing(accountId: number): "active" | "banned" | "deleted" {
     return this.stores.bans.standing(accountId);

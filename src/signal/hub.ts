@@ -235,7 +235,7 @@ export class SignalHub implements LiveCalls {
         this.endCallFor(call, "room-deleted", "The room was deleted, so the call ended.");
         continue;
       }
-      if (this.options.bans.standing(call.ownerAccountId) !== "active") {
+      if (this.options.bans.standing(call.ownerAccountId) === "banned") {
         this.endCallFor(call, "banned", "The operator banned the room owner's account, so the call ended.");
         continue;
       }
