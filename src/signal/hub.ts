@@ -72,6 +72,9 @@ export class SignalHub implements LiveCalls {
     if (identity.kind === "account" && this.options.bans.standing(identity.accountId) !== "active") {
       throw new SignalRefusal("account.banned", "The operator of this server banned your account, so you cannot join calls.");
     }
+    if (this.options.bans.standing(room.ownerId) === "banned") {
+      throw new SignalRefusal("room.owner_banned", "The operator banned this room's owner, so no call can take place in it.");
+    }
     const plan = this.options.plans.planOf(room.ownerId);
     if (!plan) throw new SignalRefusal("room.not_found", "This room does not exist, or its owner deleted it.");
     this.options.plans.checkCallSize(plan, call.participants.size);

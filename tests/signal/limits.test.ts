@@ -205,6 +205,9 @@ describe("bans and deletions made by youmeet admin in another process", () => {
       expect(await s.next("call-ended")).toEqual({ type: "call-ended", reason: "banned", message: "The operator banned the room owner's account, so the call ended." });
     }
     expect(h.t.hub.stats().calls).toBe(0);
+    const refused = await h.socket(roomId, linus!);
+    refused.send({ type: "join", v: 1, media });
+    expect(await refused.next("error")).toMatchObject({ code: "room.owner_banned" });
 
     // Unbanned and logged in again, then deleted: the call in the room ends too.
     expect((await admin(h.t.config.dataDir, "users", "unban", adaYoumeetId)).code).toBe(0);
