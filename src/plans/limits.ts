@@ -8,7 +8,7 @@ import type { PlanRecord } from "../store/plans.ts";
 /**
  * Most people in one call whatever the plan says: every participant receives everyone
  * else's streams, so a call of n costs n*(n-1) forwarded streams, and werift on one core
- * forwards about 190 (docs: notes/werift.md). 25 people with most cameras off still fit.
+ * forwards about 190 (measured on a 2-core VPS). 25 people with most cameras off still fit.
  */
 export const PARTICIPANTS_HARD_CAP = 25;
 /** How long before the minutes run out everyone in the call is warned. */
