@@ -1,6 +1,9 @@
-import { afterEach, describe, expect, test } from "bun:test";
+import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { admin, migratedDataDir, snapshot } from "../helpers/admin.ts";
 import { scratchDirs, startTestApp, type TestApp } from "../helpers/server.ts";
+
+// Each test starts real processes (youmeet admin); a loaded machine needs far more than the default 5 s.
+setDefaultTimeout(60_000);
 
 const scratch = scratchDirs();
 let t: TestApp | null = null;
@@ -86,5 +89,5 @@ describe("youmeet admin plans", () => {
       expect(answer.stderr.trim().split("\n")).toHaveLength(1);
     }
     expect(snapshot(dir)).toBe(before);
-  }, 60_000);
+  });
 });

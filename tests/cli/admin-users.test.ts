@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, test } from "bun:test";
+import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { join } from "node:path";
 import { monthOf } from "../../src/plans/limits.ts";
 import { admin, snapshot } from "../helpers/admin.ts";
@@ -6,6 +6,9 @@ import { cookieHeader } from "../helpers/call.ts";
 import { startServer, type RunningServer } from "../helpers/process.ts";
 import { countRows, scratchDirs, startTestApp, TEST_ORIGIN, TestClient, type TestApp } from "../helpers/server.ts";
 import { SignalClient } from "../helpers/signal-client.ts";
+
+// Each test starts real processes (youmeet admin); a loaded machine needs far more than the default 5 s.
+setDefaultTimeout(60_000);
 
 let t: TestApp | null = null;
 let server: RunningServer | null = null;
@@ -161,7 +164,7 @@ describe("youmeet admin users", () => {
       expect(answer.stderr.trim().split("\n")).toHaveLength(1);
     }
     expect(snapshot(dir)).toBe(before);
-  }, 60_000);
+  });
 });
 
 describe("a ban made by youmeet admin while the real server runs", () => {
@@ -191,5 +194,5 @@ describe("a ban made by youmeet admin while the real server runs", () => {
     expect((await client.get("/api/v1/me")).status).toBe(401);
     await client.get("/login");
     expect((await client.post("/auth/dev", { name: "Ada" })).text).toContain("banned your account");
-  }, 60_000);
+  });
 });

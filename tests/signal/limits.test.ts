@@ -1,8 +1,11 @@
-import { afterEach, describe, expect, test } from "bun:test";
+import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { PARTICIPANTS_HARD_CAP, monthOf, participantsLimit } from "../../src/plans/limits.ts";
 import { admin } from "../helpers/admin.ts";
 import { CallHarness, cookieHeader } from "../helpers/call.ts";
 import type { TestClient } from "../helpers/server.ts";
+
+// Each test starts real processes (youmeet admin); a loaded machine needs far more than the default 5 s.
+setDefaultTimeout(60_000);
 
 let h: CallHarness;
 afterEach(() => h?.close());
