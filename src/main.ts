@@ -19,18 +19,18 @@ import { isLoopbackHost } from "./config/config.ts";
 import { createLogger, type Logger } from "./log/logger.ts";
 import { DataRights } from "./privacy/data-rights.ts";
 import { NoticeService } from "./notices/service.ts";
+import { BanService } from "./moderation/bans.ts";
+import { PlanService } from "./plans/service.ts";
 import { applyRetention } from "./privacy/retention.ts";
 import { RoomService } from "./rooms/service.ts";
 import { createSfu } from "./sfu/index.ts";
-import { SignalHub } from "./signal/hub.ts";
+import { HUB_TICK_MS, SignalHub } from "./signal/hub.ts";
 import { iceServersFor } from "./signal/ice-servers.ts";
 import { announcedAddresses, mediaAddressWarning } from "./signal/media-setup.ts";
 import { staticDirectory } from "./paths.ts";
 import { createStores, type Stores } from "./store/index.ts";
 
 const HOUR_MS = 60 * 60 * 1000;
-/** Most people in one call (plans will set their own limit). */
-const MAX_PARTICIPANTS_PER_CALL = 25;
 
 /** Composition root: argv -> config -> logger -> db -> stores -> services -> http. */
 async function main(argv: string[]): Promise<number> {
@@ -163,6 +163,8 @@ export async function compose(config: Config, logger: Logger, db: Database, now:
     },
     now,
   );
+  const plans = new PlanService(stores, now);
+  const bans = new BanService(stores, now);
   let hub: SignalHub | null = null;
   const sfu = createSfu({
     logger,
@@ -177,16 +179,18 @@ export async function compose(config: Config, logger: Logger, db: Database, now:
     sfu,
     logger,
     findRoom: (roomId) => stores.rooms.find(roomId),
-    maxParticipants: MAX_PARTICIPANTS_PER_CALL,
+    plans,
+    bans,
+    now,
     iceServersFor: (peerId) => iceServersFor({ urls: config.turnUrls, secret: config.turnSecret }, peerId, now()),
   });
-  const rooms = new RoomService(stores, hub, now);
   const dataRights = new DataRights(
     stores,
     hub,
     { publicUrl: config.publicUrl, privacyPolicyVersion: config.privacyPolicyVersion, logger },
     now,
   );
+  const rooms = new RoomService(stores, hub, plans, now);
   const guests = new GuestTokens(stores.secrets.getOrCreate("guest", 32, now()), now);
   const feedback = new FeedbackService(stores, now);
   const notices = new NoticeService(stores, now);
@@ -197,6 +201,7 @@ export async function compose(config: Config, logger: Logger, db: Database, now:
     sessions,
     login,
     rooms,
+    plans,
     hub,
     guests,
     dataRights,
@@ -206,7 +211,7 @@ export async function compose(config: Config, logger: Logger, db: Database, now:
     staticDir: staticDirectory(),
     now,
   });
-  return { app, stores, sessions, login, rooms, hub, sfu };
+  return { app, stores, sessions, login, rooms, plans, bans, hub, sfu };
 }
 
 async function serve(config: Config): Promise<number> {
@@ -217,6 +222,13 @@ async function serve(config: Config): Promise<number> {
 
   sweepExpired(stores, config, logger);
   const sweeper = setInterval(() => sweepExpired(stores, config, logger), HOUR_MS);
+  const ticker = setInterval(() => {
+    try {
+      hub.tick();
+    } catch (error) {
+      logger.error("hub_tick_failed", { error: error instanceof Error ? error : String(error) });
+    }
+  }, HUB_TICK_MS);
 
   try {
     app.listen({ hostname: config.host, port: config.port, maxRequestBodySize: MAX_BODY_BYTES });
@@ -251,6 +263,7 @@ async function serve(config: Config): Promise<number> {
       stopping = true;
       logger.info("server_stopping", { signal });
       clearInterval(sweeper);
+      clearInterval(ticker);
       // Stop accepting, end calls (telling everyone), let requests in flight finish, then close the database.
       await hub.closeAll();
       await app.stop(false);

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import { BadInput, Unauthorized } from "../errors.ts";
+import { AccountBanned } from "../moderation/bans.ts";
 import type { Account } from "../store/accounts.ts";
 import type { Stores } from "../store/index.ts";
 import { randomYoumeetId } from "./youmeet-id.ts";
@@ -116,6 +117,8 @@ export class LoginService {
         region: user.region,
       };
       const existing = this.stores.accounts.findByTelegramId(user.telegramId);
+      const ban = existing ? this.stores.bans.find(existing.id) : null;
+      if (ban) throw new AccountBanned(ban.reason);
       const account = existing
         ? this.stores.accounts.updateProfile(existing.id, profile, now)!
         : this.stores.accounts.insert(this.freshYoumeetId(), profile, now);

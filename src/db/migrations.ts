@@ -7,6 +7,8 @@ import addAccountDisplayName from "../../migrations/0006_add_account_display_nam
 import addAccountConsent from "../../migrations/0007_add_account_consent.sql" with { type: "text" };
 import createFeedback from "../../migrations/0008_create_feedback.sql" with { type: "text" };
 import createServiceNotice from "../../migrations/0009_create_service_notice.sql" with { type: "text" };
+import createPlans from "../../migrations/0010_create_plans.sql" with { type: "text" };
+import createAccountBans from "../../migrations/0011_create_account_bans.sql" with { type: "text" };
 import type { Migration } from "./migrate.ts";
 
 /**
@@ -23,4 +25,6 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 7, name: "0007_add_account_consent.sql", sql: addAccountConsent },
   { version: 8, name: "0008_create_feedback.sql", sql: createFeedback },
   { version: 9, name: "0009_create_service_notice.sql", sql: createServiceNotice },
+  { version: 10, name: "0010_create_plans.sql", sql: createPlans },
+  { version: 11, name: "0011_create_account_bans.sql", sql: createAccountBans },
 ];

@@ -7,6 +7,7 @@ import type { FeedbackService } from "../feedback/service.ts";
 import type { Logger } from "../log/logger.ts";
 import type { DataRights } from "../privacy/data-rights.ts";
 import type { NoticeService } from "../notices/service.ts";
+import type { PlanService } from "../plans/service.ts";
 import type { RoomService } from "../rooms/service.ts";
 import type { SignalHub } from "../signal/hub.ts";
 import type { Stores } from "../store/index.ts";
@@ -43,6 +44,7 @@ export interface AppDeps {
   sessions: SessionService;
   login: LoginService;
   rooms: RoomService;
+  plans: PlanService;
   hub: SignalHub;
   guests: GuestTokens;
   dataRights: DataRights;

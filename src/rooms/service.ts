@@ -1,4 +1,5 @@
-import { BadInput, LimitReached, NotFound } from "../errors.ts";
+import { BadInput, NotFound } from "../errors.ts";
+import type { PlanService } from "../plans/service.ts";
 import type { Account } from "../store/accounts.ts";
 import type { Stores } from "../store/index.ts";
 import type { RoomRecord } from "../store/rooms.ts";
@@ -6,8 +7,6 @@ import { randomRoomId, ROOM_ID_PATTERN } from "./room-id.ts";
 
 /** Longest room name, in characters. */
 export const ROOM_NAME_MAX = 80;
-/** Rooms one account may own: a guard against runaway scripts until plans set their own. */
-export const ROOMS_PER_OWNER_MAX = 100;
 
 /** What the rooms service needs to know about calls in progress (the signaling hub). */
 export interface LiveCalls {
@@ -27,18 +26,14 @@ export class RoomService {
   constructor(
     private readonly stores: Stores,
     private readonly live: LiveCalls,
+    private readonly plans: PlanService,
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** Creates a room for `owner` with an optional name. */
+  /** Creates a room for `owner` with an optional name, within the rooms the owner's plan allows. */
   create(owner: Account, input: { name?: string | null }): RoomSummary {
     const name = normaliseName(input.name);
-    if (this.stores.rooms.countByOwner(owner.id) >= ROOMS_PER_OWNER_MAX) {
-      throw new LimitReached(
-        "room.limit_reached",
-        `You already have ${ROOMS_PER_OWNER_MAX} rooms, the most one account may own; delete one to create another.`,
-      );
-    }
+    this.plans.checkRoomCreation(owner.id);
     const room: RoomRecord = { id: randomRoomId(), ownerId: owner.id, name, allowGuests: true, createdAt: this.now() };
     this.stores.rooms.insert(room);
     return { ...room, live: [] };

@@ -35,6 +35,10 @@ export interface Call {
   readonly admitted: Set<string>;
   /** Identities the owner removed: kept out while the room is locked. */
   readonly removed: Set<string>;
+  /** Since when the call's minutes are counted (two or more people), up to the last accrual; null when not counting. */
+  countingSince: number | null;
+  /** Everyone was told the owner's minutes are about to run out. */
+  minutesWarned: boolean;
 }
 
 /** Stable key of an identity, for admitted/removed sets. */

@@ -1,11 +1,17 @@
 import { randomBytes } from "node:crypto";
 import type { Logger } from "../log/logger.ts";
+import type { BanService } from "../moderation/bans.ts";
+import { MINUTES_WARNING_MS } from "../plans/limits.ts";
+import type { PlanService } from "../plans/service.ts";
+import type { PlanRecord } from "../store/plans.ts";
 import type { LiveCalls } from "../rooms/service.ts";
 import { SfuError, type Sfu, type SfuEvent } from "../sfu/index.ts";
 import { broadcast, identityKey, viewOf, type Call, type Connection, type Identity, type Participant } from "./call.ts";
-import type { ClientMessage, IceServerView, MediaStateValue } from "./protocol.ts";
+import { CallMeter } from "./meter.ts";
+import type { CallEndReason, ClientMessage, IceServerView, MediaStateValue } from "./protocol.ts";
 import { CloseCode } from "./protocol.ts";
 import { SignalRefusal } from "./refusal.ts";
+import { sendsScreen } from "./sending.ts";
 
 /** What the hub needs to know about a room to admit people to its call. */
 export interface RoomInfo {
@@ -20,11 +26,17 @@ export interface HubOptions {
   sfu: Sfu;
   logger: Logger;
   findRoom(roomId: string): RoomInfo | null;
-  /** Most people in one call. */
-  maxParticipants: number;
+  /** The room owner's plan sets the size of a call, screen sharing and the call minutes. */
+  plans: PlanService;
+  /** Banned or deleted accounts are refused and taken out of calls. */
+  bans: BanService;
   /** ICE servers handed to a participant's browser (e.g. TURN with short-lived credentials). */
   iceServersFor(peerId: string): IceServerView[];
+  now?: () => number;
 }
+
+/** How often `tick` should run: it counts minutes and notices bans and deletions made by `youmeet admin`. */
+export const HUB_TICK_MS = 5_000;
 
 type OwnerCommand = Extract<ClientMessage, { type: "mute" | "remove" | "lock" | "end" }>;
 
@@ -36,9 +48,11 @@ export class SignalHub implements LiveCalls {
   private readonly calls = new Map<string, Call>();
   private readonly byPeer = new Map<string, { call: Call; participant: Participant }>();
   private readonly logger: Logger;
+  private readonly meter: CallMeter;
 
   constructor(private readonly options: HubOptions) {
     this.logger = options.logger.child({ module: "signal" });
+    this.meter = new CallMeter(options.plans, options.now ?? Date.now);
   }
 
   /** Admits `identity` to the room's call (starting it), or throws SignalRefusal. */
@@ -55,8 +69,17 @@ export class SignalHub implements LiveCalls {
       if (call.removed.has(key)) throw new SignalRefusal("room.removed", "The owner removed you from this call.");
       if (!call.admitted.has(key)) throw new SignalRefusal("room.locked", "The owner locked this room; nobody new can join now.");
     }
-    if (call.participants.size >= this.options.maxParticipants) {
-      throw new SignalRefusal("room.full", `This call is full: at most ${this.options.maxParticipants} people can be in it.`);
+    if (identity.kind === "account" && this.options.bans.standing(identity.accountId) !== "active") {
+      throw new SignalRefusal("account.banned", "The operator of this server banned your account, so you cannot join calls.");
+    }
+    if (this.options.bans.standing(room.ownerId) === "banned") {
+      throw new SignalRefusal("room.owner_banned", "The operator banned this room's owner, so no call can take place in it.");
+    }
+    const plan = this.options.plans.planOf(room.ownerId);
+    if (!plan) throw new SignalRefusal("room.not_found", "This room does not exist, or its owner deleted it.");
+    this.options.plans.checkCallSize(plan, call.participants.size);
+    if (call.participants.size === 1 && this.minutesLeftMs(room.ownerId, plan) <= 0) {
+      throw this.options.plans.minutesUsedUp(plan, this.now(), false);
     }
     const participant: Participant = {
       peerId: `p${randomBytes(9).toString("base64url")}`,
@@ -85,12 +108,13 @@ export class SignalHub implements LiveCalls {
     call.admitted.add(key);
     call.removed.delete(key);
     this.byPeer.set(participant.peerId, { call, participant });
+    this.meter.sizeChanged(call);
     const others = [...call.participants.values()].filter((p) => p !== participant && !p.gone).map(viewOf);
     connection.send({
       type: "welcome",
       v: 1,
       you: viewOf(participant),
-      room: { id: room.id, name: room.name, locked: call.locked, screenShare: true },
+      room: { id: room.id, name: room.name, locked: call.locked, screenShare: plan.screenShare },
       participants: others,
       iceServers: this.options.iceServersFor(participant.peerId),
     });
@@ -107,6 +131,7 @@ export class SignalHub implements LiveCalls {
     const sfu = this.options.sfu;
     switch (message.type) {
       case "publish-offer": {
+        if (sendsScreen(message.sdp, message.sources)) this.checkScreenShare(call);
         const sdp = await sfu.publisherOffer(participant.peerId, message.sdp, message.sources);
         if (!participant.gone) participant.connection.send({ type: "publish-answer", sdp });
         return;
@@ -121,6 +146,7 @@ export class SignalHub implements LiveCalls {
         sfu.restartSubscriberIce(participant.peerId);
         return;
       case "media-state":
+        if (message.media.screen) this.checkScreenShare(call);
         participant.media = message.media;
         if (participant.mutedByOwner && message.media.audio) {
           // Unmuting yourself after the owner muted you is allowed, as in other meeting tools.
@@ -194,9 +220,83 @@ export class SignalHub implements LiveCalls {
     if (!entry) return;
     const { call } = entry;
     call.participants.delete(participant.peerId);
+    this.meter.sizeChanged(call);
     broadcast(call, { type: "participant-left", peerId: participant.peerId, reason });
     this.logger.info("participant_left", { room_id: call.roomId, peer_id: participant.peerId, reason, size: call.participants.size });
     if (call.participants.size === 0) this.calls.delete(call.roomId);
+  }
+
+  /**
+   * Runs every HUB_TICK_MS: counts call minutes (warning everyone shortly before the owner's
+   * run out, ending the call when they have), and ends what bans and deletions made by
+   * `youmeet admin` in another process left behind: calls of deleted rooms or banned owners,
+   * and banned or deleted participants. A few primary-key reads per call, every few seconds.
+   */
+  tick(): void {
+    for (const call of [...this.calls.values()]) {
+      if (!this.options.findRoom(call.roomId)) {
+        this.endCallFor(call, "room-deleted", "The room was deleted, so the call ended.");
+        continue;
+      }
+      if (this.options.bans.standing(call.ownerAccountId) === "banned") {
+        this.endCallFor(call, "banned", "The operator banned the room owner's account, so the call ended.");
+        continue;
+      }
+      for (const participant of [...call.participants.values()]) {
+        if (participant.identity.kind !== "account") continue;
+        const standing = this.options.bans.standing(participant.identity.accountId);
+        if (standing === "banned") this.eject(participant, "banned", "The operator banned your account, so you left the call.");
+        if (standing === "deleted") this.eject(participant, "account-deleted", "Your account was deleted, so you left the call.");
+      }
+      this.meter.accrue(call);
+    }
+    this.meter.flushIfDue();
+    for (const call of [...this.calls.values()]) {
+      if (call.countingSince !== null) this.checkMinutes(call);
+    }
+  }
+
+  /** Warns a counting call when its owner's minutes are about to run out, and ends it when they have. */
+  private checkMinutes(call: Call): void {
+    const plan = this.options.plans.planOf(call.ownerAccountId);
+    if (!plan || plan.monthlyMinutes === null) return;
+    const left = this.minutesLeftMs(call.ownerAccountId, plan);
+    if (left <= 0) {
+      this.meter.flush(call.ownerAccountId);
+      this.endCallFor(call, "out-of-minutes", this.options.plans.minutesUsedUp(plan, this.now(), true).message);
+      return;
+    }
+    if (left > MINUTES_WARNING_MS) {
+      call.minutesWarned = false;
+      return;
+    }
+    if (call.minutesWarned) return;
+    call.minutesWarned = true;
+    const minutesLeft = Math.max(1, Math.ceil(left / 60_000));
+    broadcast(call, { type: "limit-warning", code: "plan.minutes_low", minutesLeft, message: this.options.plans.minutesWarning(plan, minutesLeft) });
+    this.logger.info("call_minutes_low", { room_id: call.roomId, minutes_left: minutesLeft });
+  }
+
+  private minutesLeftMs(ownerId: number, plan: PlanRecord): number {
+    return plan.monthlyMinutes === null ? Infinity : plan.monthlyMinutes * 60_000 - this.meter.usedMs(ownerId);
+  }
+
+  private checkScreenShare(call: Call): void {
+    const plan = this.options.plans.planOf(call.ownerAccountId);
+    if (!plan) throw new SignalRefusal("room.not_found", "This room does not exist, or its owner deleted it.");
+    this.options.plans.checkScreenShare(plan);
+  }
+
+  /** Takes one participant out of a call for a reason of their account, telling them why. */
+  private eject(participant: Participant, reason: CallEndReason, message: string): void {
+    participant.connection.send({ type: "call-ended", reason, message });
+    this.leave(participant, "removed");
+    participant.connection.close(CloseCode.ended, reason);
+    this.logger.info("participant_ejected", { peer_id: participant.peerId, reason });
+  }
+
+  private now(): number {
+    return (this.options.now ?? Date.now)();
   }
 
   /** Routes an SFU event to the participant(s) it concerns. */
@@ -282,10 +382,12 @@ export class SignalHub implements LiveCalls {
       participants: new Map(),
       admitted: new Set(),
       removed: new Set(),
+      countingSince: null,
+      minutesWarned: false,
     };
   }
 
-  private endCallFor(call: Call, reason: "ended-by-owner" | "room-deleted", message: string): void {
+  private endCallFor(call: Call, reason: CallEndReason, message: string): void {
     const everyone = [...call.participants.values()];
     for (const participant of everyone) participant.connection.send({ type: "call-ended", reason, message });
     for (const participant of everyone) {

@@ -170,6 +170,9 @@ export interface IceServerView {
   credential?: string;
 }
 
+/** Why a call ended for a participant: see docs/protocol.md. */
+export type CallEndReason = "ended-by-owner" | "room-deleted" | "out-of-minutes" | "banned" | "account-deleted";
+
 /** Every message the server sends. */
 export type ServerMessage =
   | {
@@ -191,7 +194,8 @@ export type ServerMessage =
   | { type: "muted-by-owner"; source: "microphone" }
   | { type: "room-locked"; locked: boolean }
   | { type: "removed"; message: string }
-  | { type: "call-ended"; reason: "ended-by-owner" | "room-deleted" | "out-of-minutes"; message: string }
+  | { type: "call-ended"; reason: CallEndReason; message: string }
+  | { type: "limit-warning"; code: "plan.minutes_low"; minutesLeft: number; message: string }
   | { type: "media-warning"; code: string; message: string }
   | { type: "pong" }
   | { type: "error"; code: string; message: string };

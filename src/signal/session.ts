@@ -1,3 +1,4 @@
+import { DomainError } from "../errors.ts";
 import type { Logger } from "../log/logger.ts";
 import { SfuError } from "../sfu/index.ts";
 import type { Connection, Identity, Participant } from "./call.ts";
@@ -67,7 +68,7 @@ export class SignalSession {
         try {
           this.participant = this.hub.join(this.roomId, this.identity, this.connection, message.media);
         } catch (error) {
-          if (error instanceof SignalRefusal) {
+          if (error instanceof SignalRefusal || error instanceof DomainError) {
             this.connection.send({ type: "error", code: error.code, message: error.message });
             this.closed = true;
             this.connection.close(CloseCode.refused, error.code);
@@ -79,7 +80,7 @@ export class SignalSession {
       }
       await this.hub.handle(this.participant, message);
     } catch (error) {
-      if (error instanceof SignalRefusal) {
+      if (error instanceof SignalRefusal || error instanceof DomainError) {
         this.connection.send({ type: "error", code: error.code, message: error.message });
       } else if (error instanceof SfuError) {
         this.logger.warn("media_negotiation_failed", { room_id: this.roomId, code: error.code, message_type: message.type });

@@ -4,9 +4,12 @@ import { AccountStore } from "./accounts.ts";
 import { FeedbackStore } from "./feedback.ts";
 import { LoginHashStore } from "./login-hashes.ts";
 import { NoticeStore } from "./notices.ts";
+import { BanStore } from "./bans.ts";
+import { PlanStore } from "./plans.ts";
 import { RoomStore } from "./rooms.ts";
 import { SecretStore } from "./secrets.ts";
 import { SessionStore } from "./sessions.ts";
+import { UserStore } from "./users.ts";
 
 /** Every store over one database connection. */
 export interface Stores {
@@ -19,6 +22,9 @@ export interface Stores {
   accountData: AccountDataStore;
   feedback: FeedbackStore;
   notices: NoticeStore;
+  plans: PlanStore;
+  bans: BanStore;
+  users: UserStore;
   /** Runs `fn` in one synchronous transaction. */
   transaction<T>(fn: () => T): T;
   /** True when the database answers a trivial query. */
@@ -36,6 +42,9 @@ export function createStores(db: Database): Stores {
     accountData: new AccountDataStore(db),
     feedback: new FeedbackStore(db),
     notices: new NoticeStore(db),
+    plans: new PlanStore(db),
+    bans: new BanStore(db),
+    users: new UserStore(db),
     transaction: <T>(fn: () => T): T => db.transaction(fn)(),
     ping: () => {
       try {

@@ -91,4 +91,14 @@ export class SessionStore {
   deleteExpired(now: number): number {
     return this.db.query("DELETE FROM sessions WHERE expires_at <= ? OR absolute_expires_at <= ?").run(now, now).changes;
   }
+
+  /** How many live or not yet swept sessions an account has. */
+  countForAccount(accountId: number): number {
+    return this.db.query<{ n: number }, [number]>("SELECT count(*) AS n FROM sessions WHERE account_id = ?").get(accountId)!.n;
+  }
+
+  /** Ends every session of an account (a ban); returns how many. */
+  deleteForAccount(accountId: number): number {
+    return this.db.query("DELETE FROM sessions WHERE account_id = ?").run(accountId).changes;
+  }
 }

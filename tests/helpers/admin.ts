@@ -1,4 +1,5 @@
 import { expect } from "bun:test";
+import { Database } from "bun:sqlite";
 import { join } from "node:path";
 import { run } from "./process.ts";
 
@@ -21,4 +22,15 @@ export function expectRefusal(answer: { code: number; stdout: string; stderr: st
   expect(answer.stderr.trim().split("\n")).toHaveLength(1);
   expect(answer.stderr).toStartWith(message);
   expect(answer.stdout).toBe("");
+}
+
+/** Every row of every table in the data dir's database, to prove a refused command changed nothing. */
+export function snapshot(dataDir: string): string {
+  const db = new Database(join(dataDir, "youmeet.db"), { readonly: true });
+  try {
+    const tables = db.query<{ name: string }, []>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all();
+    return JSON.stringify(tables.map(({ name }) => [name, db.query(`SELECT * FROM "${name}"`).all()]));
+  } finally {
+    db.close();
+  }
 }

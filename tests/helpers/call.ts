@@ -3,8 +3,7 @@ import { startTestApp, type TestApp, type TestClient } from "./server.ts";
 
 /** A listening test app with helpers to log people in, make rooms and open room sockets. */
 export class CallHarness {
-  /** Every socket opened through `socket`, closed by `close`. */
-  private readonly opened: SignalClient[] = [];
+  private readonly sockets: SignalClient[] = [];
 
   private constructor(
     readonly t: TestApp,
@@ -40,15 +39,15 @@ export class CallHarness {
     return answer.json().token;
   }
 
-  /** Opens the room socket as a logged-in client (or with raw headers). */
+  /** Opens the room socket as a logged-in client (or with raw headers); close() closes it. */
   async socket(roomId: string, who: TestClient | { guest: string }): Promise<SignalClient> {
     const ws = this.base.replace("http:", "ws:");
-    const socket =
+    const client =
       "guest" in who
         ? await SignalClient.connect(`${ws}/r/${roomId}/ws?guest=${encodeURIComponent(who.guest)}`, { origin: this.base })
-        : await SignalClient.connect(`${ws}/r/${roomId}/ws`, { origin: this.base, cookie: [...who.cookies].map(([k, v]) => `${k}=${v}`).join("; ") });
-    this.opened.push(socket);
-    return socket;
+        : await SignalClient.connect(`${ws}/r/${roomId}/ws`, { origin: this.base, cookie: cookieHeader(who) });
+    this.sockets.push(client);
+    return client;
   }
 
   /** The raw answer to an upgrade attempt (for refusals). */
@@ -58,9 +57,14 @@ export class CallHarness {
     }).then((r) => r.status);
   }
 
-  /** Closes the sockets it opened and stops everything. */
+  /** Stops everything: the sockets opened, then the app. */
   close(): void {
-    this.opened.splice(0).forEach((socket) => socket.close());
+    this.sockets.splice(0).forEach((s) => s.close());
     this.t.close();
   }
+}
+
+/** The Cookie header a logged-in client would send. */
+export function cookieHeader(client: TestClient): string {
+  return [...client.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
 }

@@ -2,21 +2,22 @@ import { dashboardEn, dashboardRu } from "./dashboard.ts";
 import { en, type MessageKey as CoreKey } from "./en.ts";
 import { myDataEn, myDataRu } from "./my-data.ts";
 import { feedbackEn, feedbackRu } from "./feedback.ts";
+import { plansEn, plansRu } from "./plans.ts";
 import { ru } from "./ru.ts";
 
 /** Interface languages youmeet speaks. */
 export const LANGUAGES = ["en", "ru"] as const;
 export type Language = (typeof LANGUAGES)[number];
 /** A key of the interface texts (the dictionaries are split by area, merged here). */
-export type MessageKey = CoreKey | keyof typeof dashboardEn | keyof typeof myDataEn | keyof typeof feedbackEn;
+export type MessageKey = CoreKey | keyof typeof dashboardEn | keyof typeof myDataEn | keyof typeof feedbackEn | keyof typeof plansEn;
 
 /** Native names, for language pickers. */
 export const LANGUAGE_NAMES: Record<Language, string> = { en: "English", ru: "Русский" };
 
-const ENGLISH: Record<MessageKey, string> = { ...en, ...dashboardEn, ...myDataEn, ...feedbackEn };
+const ENGLISH: Record<MessageKey, string> = { ...en, ...dashboardEn, ...myDataEn, ...feedbackEn, ...plansEn };
 const DICTIONARIES: Record<Language, Record<MessageKey, string>> = {
   en: ENGLISH,
-  ru: { ...ru, ...dashboardRu, ...myDataRu, ...feedbackRu },
+  ru: { ...ru, ...dashboardRu, ...myDataRu, ...feedbackRu, ...plansRu },
 };
 
 /** Looks up a text and fills `{name}` placeholders. */

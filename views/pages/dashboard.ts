@@ -1,7 +1,9 @@
 import type { PageContext } from "../context.ts";
 import { html, type SafeHtml } from "../html.ts";
 import { layout } from "../layout.ts";
+import { planSection } from "./plan.ts";
 import { roomsSection, type RoomItem } from "./rooms.ts";
+import type { Usage } from "../../src/plans/service.ts";
 
 /** What the dashboard shows about the logged-in person. */
 export interface DashboardData {
@@ -15,8 +17,8 @@ export interface DashboardData {
   createdAt: number;
 }
 
-/** The logged-in home: who you are, your youmeet ID, and your rooms. */
-export function dashboardPage(ctx: PageContext, me: DashboardData, rooms: RoomItem[]): SafeHtml {
+/** The logged-in home: who you are, your youmeet ID, your rooms, and your plan with this month's usage. */
+export function dashboardPage(ctx: PageContext, me: DashboardData, rooms: RoomItem[], usage?: Usage): SafeHtml {
   const { t } = ctx;
   const fullName = [me.firstName, me.lastName].filter(Boolean).join(" ");
   const since = new Date(me.createdAt).toLocaleDateString(ctx.lang, { year: "numeric", month: "long", day: "numeric" });
@@ -37,6 +39,7 @@ export function dashboardPage(ctx: PageContext, me: DashboardData, rooms: RoomIt
   <p class="hint">${t("dashboard.id_hint")}</p>
 </section>
 ${roomsSection(ctx, rooms)}
+${usage ? planSection(ctx, usage) : ""}
 <p class="card"><a href="/my-data">${t("mydata.link")}</a>: ${t("mydata.link.hint")}</p>`,
   });
 }

@@ -208,8 +208,14 @@ export class Call {
       case "removed":
         this.finish("removed", "removed");
         break;
-      case "call-ended":
-        this.finish("ended", "ended", message.reason === "room-deleted" ? t("room.banner.ended_deleted") : undefined);
+      case "call-ended": {
+        // Reasons other than the owner's (minutes used up, a ban) come with the server's sentence naming them.
+        const why = message.reason === "room-deleted" ? t("room.banner.ended_deleted") : message.reason === "ended-by-owner" ? undefined : message.message;
+        this.finish("ended", "ended", why);
+        break;
+      }
+      case "limit-warning":
+        this.ui.banner("media-warning", true, message.message);
         break;
       case "media-warning":
         this.ui.banner("media-warning", true, t("room.banner.media_warning", { message: message.message }));
@@ -217,8 +223,14 @@ export class Call {
       case "error":
         this.lastError = { code: message.code, message: message.message };
         // An error while our offer waits is most likely about that offer.
-        if (message.code.startsWith("sfu.") || message.code.startsWith("media.")) this.publisher?.handleRefusal(message.message);
+        if (/^(sfu|media|plan)\./.test(message.code)) this.publisher?.handleRefusal(message.message);
         if (!this.joined) break;
+        // A plan limit (e.g. no screen sharing): say which, and stop what it refused.
+        if (message.code.startsWith("plan.")) this.ui.banner("media-warning", true, message.message);
+        if (message.code === "plan.screen_share_not_allowed" && this.screen) {
+          this.screen.stop();
+          this.screenEnded();
+        }
         console.warn("youmeet: server said", message.code, message.message);
         break;
       case "pong":
@@ -438,7 +450,10 @@ export class Call {
     const error = this.lastError;
     let banner: BannerName = "connect-failed";
     let text: string | undefined;
-    if (error && /locked/.test(error.code)) banner = "locked";
+    if (error?.code.startsWith("plan.")) {
+      banner = "refused";
+      text = t("room.banner.refused", { message: error.message });
+    } else if (error && /locked/.test(error.code)) banner = "locked";
     else if (error && /full|limit/.test(error.code)) banner = "full";
     else if (error && /not_found|deleted/.test(error.code)) banner = "not-found";
     else if (error) {

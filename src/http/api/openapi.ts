@@ -1,4 +1,4 @@
-import { CreateRoom, DeleteMe, ErrorBody, ExportFile, FeedbackInvalid, FeedbackSent, Me, Profile, Room, SendFeedback, UpdateMe } from "./schemas.ts";
+import { CreateRoom, DeleteMe, ErrorBody, ExportFile, FeedbackInvalid, FeedbackSent, Me, Profile, Room, SendFeedback, UpdateMe, Usage } from "./schemas.ts";
 
 const VERSION = "1.0.0";
 
@@ -34,7 +34,7 @@ export function openApiDocument(publicUrl: string, cookieName: string) {
     servers: [{ url: `${publicUrl}/api/v1` }],
     components: {
       securitySchemes: { session: { type: "apiKey", in: "cookie", name: cookieName } },
-      schemas: { Error: errorSchema, Me, Room, CreateRoom, UpdateMe, Profile, DeleteMe, ExportFile, SendFeedback, FeedbackSent, FeedbackInvalid },
+      schemas: { Error: errorSchema, Me, Room, CreateRoom, UpdateMe, Profile, DeleteMe, ExportFile, SendFeedback, FeedbackSent, FeedbackInvalid, Usage },
     },
     security: [{ session: [] }],
     paths: {
@@ -84,6 +84,16 @@ export function openApiDocument(publicUrl: string, cookieName: string) {
           },
         },
       },
+      "/me/usage": {
+        get: {
+          summary: "Your plan and what you used of it this month",
+          operationId: "getUsage",
+          responses: {
+            "200": json("The plan's limits and this month's usage.", ref("Usage")),
+            "401": errorResponse("Not logged in (code auth.required)."),
+          },
+        },
+      },
       "/rooms": {
         get: {
           summary: "Your rooms, newest first, with who is in each call now",
@@ -101,7 +111,7 @@ export function openApiDocument(publicUrl: string, cookieName: string) {
             "201": json("The new room.", ref("Room")),
             "400": errorResponse("Bad name (room.bad_name) or body (request.invalid)."),
             "401": errorResponse("Not logged in (code auth.required)."),
-            "403": errorResponse("Room limit reached (room.limit_reached) or missing CSRF token."),
+            "403": errorResponse("Your plan's room limit reached (room.limit_reached), or missing CSRF token."),
           },
         },
       },

@@ -27,6 +27,10 @@ export function apiRoutes(deps: RouteDeps) {
         createdAt: new Date(account.createdAt).toISOString(),
       });
     })
+    .get("/me/usage", ({ request }) => {
+      const usage = deps.plans.usage(requireAccount(visits.of(request)).id);
+      return jsonResponse({ ...usage, resetsAt: new Date(usage.resetsAt).toISOString() });
+    })
     .all("/*", ({ request }) => {
       const visit = visits.of(request);
       return jsonResponse(

@@ -118,3 +118,20 @@ export const FeedbackInvalid = t.Object({
     ),
   }),
 });
+
+const Figure = (what: string) =>
+  t.Object({
+    used: t.Integer({ minimum: 0 }),
+    limit: t.Union([t.Integer({ minimum: 1 }), t.Null()], { description: `Most ${what} the plan allows; null is unlimited.` }),
+  });
+
+/** The caller's plan and this month's usage, as /api/v1/me/usage answers it. */
+export const Usage = t.Object({
+  plan: t.String({ description: "Name of the plan, e.g. free or pro.", examples: ["free"] }),
+  month: t.String({ description: "Calendar month (UTC) of the figures, YYYY-MM.", examples: ["2026-12"] }),
+  resetsAt: t.String({ format: "date-time", description: "When the month's call minutes start again from zero." }),
+  rooms: Figure("rooms you may own"),
+  minutes: Figure("call minutes a month (counted while a call in one of your rooms has two or more people; written at least once a minute)"),
+  participantsPerRoom: t.Integer({ description: "Most people in a call in one of your rooms." }),
+  screenShare: t.Boolean({ description: "Whether screen sharing is allowed in your rooms." }),
+});

@@ -35,7 +35,8 @@ export function accountPages(deps: RouteDeps) {
       const visit = visits.of(request);
       const account = visit.session?.account;
       if (!account) return toLogin();
-      return htmlResponse(dashboardPage(visit.pageContext(), account, roomItems(deps.config.publicUrl, deps.rooms.list(account))));
+      const rooms = roomItems(deps.config.publicUrl, deps.rooms.list(account));
+      return htmlResponse(dashboardPage(visit.pageContext(), account, rooms, deps.plans.usage(account.id)));
     })
     .get("/settings", ({ request }) => {
       const visit = visits.of(request);

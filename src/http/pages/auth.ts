@@ -1,6 +1,7 @@
 import { Elysia, t } from "elysia";
 import { DomainError } from "../../errors.ts";
 import type { LoginResult } from "../../auth/login.ts";
+import { AccountBanned } from "../../moderation/bans.ts";
 import type { RouteDeps } from "../app.ts";
 import { HttpRefusal } from "../errors.ts";
 import { RateLimiter } from "../rate-limit.ts";
@@ -27,7 +28,11 @@ export function authRoutes(deps: RouteDeps) {
   const refused = (visit: Visit, error: unknown, how: string) => {
     if (!(error instanceof DomainError)) throw error;
     logger.info("login_refused", { request_id: visit.requestId, method: how, code: error.code });
-    return error;
+    if (error instanceof AccountBanned) {
+      const message = error.reason ? visit.t("login.banned.reason", { reason: error.reason }) : visit.t("login.banned");
+      return { kind: error.kind, code: error.code, message, status: 403 };
+    }
+    return { kind: error.kind, code: error.code, message: error.message, status: error.kind === "bad_input" ? 400 : 401 };
   };
 
   return new Elysia({ name: "auth-routes" })
@@ -46,7 +51,7 @@ export function authRoutes(deps: RouteDeps) {
         return new Response(null, { status: 303, headers: { location: "/dashboard", ...signedIn(visit, result, "widget") } });
       } catch (error) {
         const failure = refused(visit, error, "widget");
-        return renderLogin(deps, visit, failure.kind === "bad_input" ? 400 : 401, failure);
+        return renderLogin(deps, visit, failure.status, failure);
       }
     })
     .post(
@@ -58,7 +63,7 @@ export function authRoutes(deps: RouteDeps) {
           return jsonResponse({ redirect: "/dashboard" }, 200, signedIn(visit, result, "webapp"));
         } catch (error) {
           const failure = refused(visit, error, "webapp");
-          return jsonResponse({ error: { code: failure.code, message: failure.message, requestId: visit.requestId } }, 401);
+          return jsonResponse({ error: { code: failure.code, message: failure.message, requestId: visit.requestId } }, failure.status);
         }
       },
       { body: WebAppBody },
@@ -72,7 +77,7 @@ export function authRoutes(deps: RouteDeps) {
           return redirectAfterPost("/dashboard", visit.isHtmx, signedIn(visit, result, "dev"));
         } catch (error) {
           const failure = refused(visit, error, "dev");
-          return renderLogin(deps, visit, failure.kind === "bad_input" ? 400 : 401, failure);
+          return renderLogin(deps, visit, failure.status, failure);
         }
       },
       { body: DevLoginBody },
