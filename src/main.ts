@@ -5,6 +5,9 @@ import { SessionService } from "./auth/sessions.ts";
 import { parseCommandLine } from "./cli/args.ts";
 import { healthcheck } from "./cli/healthcheck.ts";
 import { ConfigError, redactConfig, type Config } from "./config/config.ts";
+import { CallService } from "./contacts/calls.ts";
+import { LivePages } from "./contacts/live.ts";
+import { ContactService } from "./contacts/service.ts";
 import { DatabaseTooNewError, MigrationError, migrate } from "./db/migrate.ts";
 import { MIGRATIONS } from "./db/migrations.ts";
 import { openDatabase } from "./db/open.ts";
@@ -128,6 +131,9 @@ export async function compose(config: Config, logger: Logger, db: Database, now:
     iceServersFor: (peerId) => iceServersFor({ urls: config.turnUrls, secret: config.turnSecret }, peerId, now()),
   });
   const rooms = new RoomService(stores, hub, now);
+  const live = new LivePages();
+  const contacts = new ContactService(stores, live, now);
+  const calls = new CallService(stores, rooms, live, now);
   const guests = new GuestTokens(stores.secrets.getOrCreate("guest", 32, now()), now);
   const app = await createApp({
     config,
@@ -137,19 +143,22 @@ export async function compose(config: Config, logger: Logger, db: Database, now:
     login,
     rooms,
     hub,
+    contacts,
+    calls,
+    live,
     guests,
     csrfSecret: stores.secrets.getOrCreate("csrf", 32, now()),
     staticDir: staticDirectory(),
     now,
   });
-  return { app, stores, sessions, login, rooms, hub, sfu };
+  return { app, stores, sessions, login, rooms, hub, sfu, contacts, calls, live };
 }
 
 async function serve(config: Config): Promise<number> {
   const logger = loggerFor(config);
   const db = openMigrated(config, logger);
   if (!db) return 1;
-  const { app, stores, hub } = await compose(config, logger, db);
+  const { app, stores, hub, calls, live } = await compose(config, logger, db);
 
   sweepExpired(stores, config, logger);
   const sweeper = setInterval(() => sweepExpired(stores, config, logger), HOUR_MS);
@@ -189,6 +198,9 @@ async function serve(config: Config): Promise<number> {
       clearInterval(sweeper);
       // Stop accepting, end calls (telling everyone), let requests in flight finish, then close the database.
       await hub.closeAll();
+      // Open pages' event streams would otherwise hold the HTTP server open.
+      calls.close();
+      live.closeAll();
       await app.stop(false);
       db.close();
       logger.info("server_stopped", {});

@@ -3,18 +3,25 @@ import type { GuestTokens } from "../auth/guest-tokens.ts";
 import type { LoginService } from "../auth/login.ts";
 import type { SessionService } from "../auth/sessions.ts";
 import type { Config } from "../config/config.ts";
+import type { CallService } from "../contacts/calls.ts";
+import type { LivePages } from "../contacts/live.ts";
+import type { ContactService } from "../contacts/service.ts";
 import type { Logger } from "../log/logger.ts";
 import type { RoomService } from "../rooms/service.ts";
 import type { SignalHub } from "../signal/hub.ts";
 import type { Stores } from "../store/index.ts";
+import { contactsApi } from "./api/contacts.ts";
 import { roomsApi } from "./api/rooms.ts";
 import { apiRoutes } from "./api/routes.ts";
 import { CsrfTokens, isSameOrigin } from "./csrf.ts";
 import { HttpRefusal, errorResponse } from "./errors.ts";
+import { liveEvents } from "./events.ts";
 import { HttpMetrics } from "./metrics.ts";
 import { opsRoutes } from "./ops.ts";
 import { accountPages } from "./pages/account.ts";
 import { authRoutes } from "./pages/auth.ts";
+import { callPages } from "./pages/calls.ts";
+import { contactPages } from "./pages/contacts.ts";
 import { publicPages } from "./pages/public.ts";
 import { roomPages } from "./pages/rooms.ts";
 import { securityHeaders } from "./security-headers.ts";
@@ -37,6 +44,9 @@ export interface AppDeps {
   login: LoginService;
   rooms: RoomService;
   hub: SignalHub;
+  contacts: ContactService;
+  calls: CallService;
+  live: LivePages;
   guests: GuestTokens;
   csrfSecret: Uint8Array;
   staticDir: string;
@@ -100,7 +110,11 @@ export async function createApp(deps: AppDeps) {
     .use(accountPages(shared))
     .use(roomPages(shared))
     .use(signalSocket(shared))
+    .use(contactPages(shared))
+    .use(callPages(shared))
+    .use(liveEvents(shared))
     .use(roomsApi(shared))
+    .use(contactsApi(shared))
     .use(apiRoutes(shared));
 }
 

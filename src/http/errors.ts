@@ -17,7 +17,8 @@ export class HttpRefusal extends Error {
   }
 }
 
-const STATUS_OF_KIND: Record<DomainError["kind"], number> = {
+/** The HTTP status of each kind of domain error. */
+export const STATUS_OF_KIND: Record<DomainError["kind"], number> = {
   bad_input: 400,
   unauthorized: 401,
   forbidden: 403,

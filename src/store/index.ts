@@ -1,5 +1,7 @@
 import type { Database } from "bun:sqlite";
 import { AccountStore } from "./accounts.ts";
+import { CallStore } from "./calls.ts";
+import { ContactStore } from "./contacts.ts";
 import { LoginHashStore } from "./login-hashes.ts";
 import { RoomStore } from "./rooms.ts";
 import { SecretStore } from "./secrets.ts";
@@ -12,6 +14,8 @@ export interface Stores {
   loginHashes: LoginHashStore;
   secrets: SecretStore;
   rooms: RoomStore;
+  contacts: ContactStore;
+  calls: CallStore;
   /** Runs `fn` in one synchronous transaction. */
   transaction<T>(fn: () => T): T;
   /** True when the database answers a trivial query. */
@@ -26,6 +30,8 @@ export function createStores(db: Database): Stores {
     loginHashes: new LoginHashStore(db),
     secrets: new SecretStore(db),
     rooms: new RoomStore(db),
+    contacts: new ContactStore(db),
+    calls: new CallStore(db),
     transaction: <T>(fn: () => T): T => db.transaction(fn)(),
     ping: () => {
       try {

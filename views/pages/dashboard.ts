@@ -13,8 +13,8 @@ export interface DashboardData {
   createdAt: number;
 }
 
-/** The logged-in home: who you are, your youmeet ID, and your rooms. */
-export function dashboardPage(ctx: PageContext, me: DashboardData, rooms: RoomItem[]): SafeHtml {
+/** The logged-in home: who you are, your youmeet ID, your rooms and your contacts. */
+export function dashboardPage(ctx: PageContext, me: DashboardData, rooms: RoomItem[], contacts: SafeHtml | string = ""): SafeHtml {
   const { t } = ctx;
   const fullName = [me.firstName, me.lastName].filter(Boolean).join(" ");
   const since = new Date(me.createdAt).toLocaleDateString(ctx.lang, { year: "numeric", month: "long", day: "numeric" });
@@ -34,6 +34,7 @@ export function dashboardPage(ctx: PageContext, me: DashboardData, rooms: RoomIt
     <button type="button" class="button" data-copy="#youmeet-id" data-copied-label="${t("dashboard.copied")}">${t("dashboard.copy")}</button></p>
   <p class="hint">${t("dashboard.id_hint")}</p>
 </section>
-${roomsSection(ctx, rooms)}`,
+${roomsSection(ctx, rooms)}
+${contacts}`,
   });
 }

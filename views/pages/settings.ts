@@ -22,10 +22,10 @@ export function settingsForm(ctx: PageContext, chosen: Language | null, saved: b
 </form>`;
 }
 
-/** The settings page around the form. */
-export function settingsPage(ctx: PageContext, chosen: Language | null, saved: boolean): SafeHtml {
+/** The settings page around the form; `more` holds further settings forms (who may call you). */
+export function settingsPage(ctx: PageContext, chosen: Language | null, saved: boolean, more: SafeHtml | string = ""): SafeHtml {
   return layout(ctx, {
     title: ctx.t("settings.title"),
-    body: html`<h1>${ctx.t("settings.title")}</h1>${settingsForm(ctx, chosen, saved)}`,
+    body: html`<h1>${ctx.t("settings.title")}</h1>${settingsForm(ctx, chosen, saved)}${more}`,
   });
 }

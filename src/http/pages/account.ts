@@ -1,10 +1,11 @@
 import { Elysia, t } from "elysia";
-import { dashboardPage } from "../../../views/pages/dashboard.ts";
+import { callSettingsForm } from "../../../views/pages/call.ts";
+import { contactsSection } from "../../../views/pages/contacts.ts";
 import { settingsForm, settingsPage } from "../../../views/pages/settings.ts";
 import { supportedLanguage } from "../../../views/i18n/index.ts";
 import { BadInput } from "../../errors.ts";
 import type { RouteDeps } from "../app.ts";
-import { roomItems } from "./rooms.ts";
+import { contactItems, dashboardFor } from "./contacts.ts";
 import { htmlResponse } from "../respond.ts";
 import type { Visit } from "../visit.ts";
 
@@ -22,13 +23,14 @@ export function accountPages(deps: RouteDeps) {
       const visit = visits.of(request);
       const account = visit.session?.account;
       if (!account) return toLogin();
-      return htmlResponse(dashboardPage(visit.pageContext(), account, roomItems(deps.config.publicUrl, deps.rooms.list(account))));
+      return htmlResponse(dashboardFor(deps, visit, account, contactsSection(visit.pageContext(), contactItems(deps.contacts.list(account)))));
     })
     .get("/settings", ({ request }) => {
       const visit = visits.of(request);
       const account = visit.session?.account;
       if (!account) return toLogin();
-      return htmlResponse(settingsPage(visit.pageContext(), supportedLanguage(account.language), false));
+      const ctx = visit.pageContext();
+      return htmlResponse(settingsPage(ctx, supportedLanguage(account.language), false, callSettingsForm(ctx, stores.calls.acceptsCallsFromAnyone(account.id), false)));
     })
     .post(
       "/settings",
@@ -43,13 +45,13 @@ export function accountPages(deps: RouteDeps) {
         stores.accounts.setLanguage(account.id, language, now());
         // Render in the language just chosen.
         visit.refreshSession();
-        return respondSettings(visit, language);
+        return respondSettings(visit, language, stores.calls.acceptsCallsFromAnyone(account.id));
       },
       { body: SettingsBody },
     );
 }
 
-function respondSettings(visit: Visit, chosen: ReturnType<typeof supportedLanguage>): Response {
+function respondSettings(visit: Visit, chosen: ReturnType<typeof supportedLanguage>, callsFromAnyone: boolean): Response {
   const ctx = visit.pageContext();
-  return htmlResponse(visit.isHtmx ? settingsForm(ctx, chosen, true) : settingsPage(ctx, chosen, true));
+  return htmlResponse(visit.isHtmx ? settingsForm(ctx, chosen, true) : settingsPage(ctx, chosen, true, callSettingsForm(ctx, callsFromAnyone, false)));
 }
