@@ -1,0 +1,173 @@
+import { afterEach, describe, expect, test } from "bun:test";
+import { EventStream } from "../helpers/events.ts";
+import { api, htmxPost, loginPerson, PEOPLE_FLAGS, type Person } from "../helpers/people.ts";
+import { startTestApp, type TestApp } from "../helpers/server.ts";
+
+let t: TestApp;
+let streams: EventStream[] = [];
+afterEach(() => {
+  for (const stream of streams) stream.close();
+  streams = [];
+  t?.close();
+});
+
+/** A listening app with Ada and Bob, each in the other's contacts. */
+async function setup() {
+  t = await startTestApp(PEOPLE_FLAGS);
+  const base = t.listen();
+  const ada = await loginPerson(t, "Ada", "ada_l");
+  const bob = await loginPerson(t, "Bob", "bob_b");
+  expect((await api(ada, "POST", "/api/v1/contacts", { youmeetId: bob.youmeetId })).status).toBe(201);
+  expect((await api(bob, "POST", "/api/v1/contacts", { youmeetId: ada.youmeetId })).status).toBe(201);
+  const page = async (person: Person) => {
+    const stream = await EventStream.open(base, person.cookie);
+    streams.push(stream);
+    return stream;
+  };
+  return { base, ada, bob, page };
+}
+
+/** Ada presses Call on Bob from the page whose live-events id is `pageId`. */
+async function call(from: Person, to: Person, pageId: string) {
+  const answer = await htmxPost(from, "/calls", { youmeetId: to.youmeetId }, { "x-youmeet-page": pageId });
+  expect(answer.status).toBe(200);
+  return answer;
+}
+
+describe("ringing over the live event stream", () => {
+  test("Call rings on every page of the callee; Accept on one stops the others and takes both into the room", async () => {
+    const { ada, bob, page } = await setup();
+    const adaPage = await page(ada);
+    const bobTab1 = await page(bob);
+    const bobTab2 = await page(bob);
+
+    await call(ada, bob, adaPage.pageId);
+    const rings = await Promise.all([bobTab1, bobTab2].map((tab) => tab.next("call", (c) => c.state === "ringing")));
+    for (const ring of rings) {
+      expect(ring.data).toMatchObject({ direction: "incoming", state: "ringing", peer: { name: "Ada", youmeetId: ada.youmeetId }, roomUrl: null });
+      expect(ring.data.html).toContain("Ada is calling you");
+      expect(ring.data.html).toContain(`/calls/${ring.data.id}/accept`);
+      expect(ring.data.html).toContain(`/calls/${ring.data.id}/decline`);
+    }
+    const callId = rings[0]!.data.id;
+    const ringing = await adaPage.next("call", (c) => c.id === callId);
+    expect(ringing.data).toMatchObject({ direction: "outgoing", state: "ringing", open: false, peer: { name: "Bob" } });
+    expect(ringing.data.html).toContain("Calling Bob…");
+
+    const accept = await htmxPost(bob, `/calls/${callId}/accept`);
+    expect(accept.status).toBe(204);
+    const roomPath = accept.headers.get("hx-redirect")!;
+    expect(roomPath).toMatch(/^\/r\/[A-Za-z0-9_-]+$/);
+
+    const stopped = await bobTab2.next("call", (c) => c.id === callId && c.state !== "ringing");
+    expect(stopped.data.state).toBe("accepted");
+    expect(stopped.data.html).toBe("");
+    const accepted = await adaPage.next("call", (c) => c.id === callId && c.state === "accepted");
+    expect(accepted.data.open).toBe(true);
+    expect(accepted.data.roomUrl).toBe(`${t.config.publicUrl}${roomPath}`);
+
+    // The room is Ada's, closed to guests, and the next call between them reuses it.
+    const room = t.stores.rooms.find(roomPath.slice(3))!;
+    expect(room.ownerId).toBe(t.stores.accounts.findByYoumeetId(ada.youmeetId)!.id);
+    expect(room.allowGuests).toBe(false);
+    await call(ada, bob, adaPage.pageId);
+    const again = await bobTab1.next("call", (c) => c.state === "ringing");
+    expect(again.data.id).not.toBe(callId);
+    const second = await htmxPost(bob, `/calls/${again.data.id}/accept`);
+    expect(second.headers.get("hx-redirect")).toBe(roomPath);
+  });
+
+  test("Decline: the caller sees it, every page of the callee drops the banner", async () => {
+    const { ada, bob, page } = await setup();
+    const adaPage = await page(ada);
+    const bobTab1 = await page(bob);
+    const bobTab2 = await page(bob);
+    await call(ada, bob, adaPage.pageId);
+    const ring = await bobTab1.next("call");
+    const decline = await htmxPost(bob, `/calls/${ring.data.id}/decline`);
+    expect(decline.status).toBe(200);
+    expect(decline.text.trim()).toBe("");
+    const declined = await adaPage.next("call", (c) => c.state === "declined");
+    expect(declined.data.html).toContain("Bob declined the call.");
+    expect(declined.data.open).toBe(false);
+    expect((await bobTab2.next("call", (c) => c.state === "declined")).data.html).toBe("");
+    // Too late to accept now: a clear message, and the call stays declined.
+    const late = await htmxPost(bob, `/calls/${ring.data.id}/accept`);
+    expect(late.status).toBe(409);
+    expect(late.text).toContain("This call was already declined.");
+    expect((await api(ada, "GET", `/api/v1/calls/${ring.data.id}`)).json().state).toBe("declined");
+  });
+
+  test("nobody answers for 30 s: the call stops ringing as not answered (the test moves the clock)", async () => {
+    const { ada, bob, page } = await setup();
+    const adaPage = await page(ada);
+    const bobPage = await page(bob);
+    await call(ada, bob, adaPage.pageId);
+    const ring = await bobPage.next("call");
+    expect(Date.parse(ring.data.expiresAt) - Date.parse(ring.data.startedAt)).toBe(30_000);
+    t.clock.now += 29_000;
+    await Bun.sleep(700);
+    expect((await api(ada, "GET", `/api/v1/calls/${ring.data.id}`)).json().state).toBe("ringing");
+    t.clock.now += 1_000;
+    const missed = await adaPage.next("call", (c) => c.state === "missed");
+    expect(missed.data.html).toContain("Bob did not answer.");
+    expect((await bobPage.next("call", (c) => c.state === "missed")).data.html).toBe("");
+    const late = await htmxPost(bob, `/calls/${ring.data.id}/accept`);
+    expect(late.status).toBe(409);
+    expect(late.text).toContain("not answered in time");
+  });
+
+  test("the caller cancels: the callee's banners go, accepting afterwards is refused", async () => {
+    const { ada, bob, page } = await setup();
+    const adaPage = await page(ada);
+    const bobPage = await page(bob);
+    await call(ada, bob, adaPage.pageId);
+    const ring = await bobPage.next("call");
+    const cancel = await htmxPost(ada, `/calls/${ring.data.id}/cancel`);
+    expect(cancel.status).toBe(200);
+    expect(cancel.text).toContain("Call to Bob cancelled.");
+    expect((await bobPage.next("call", (c) => c.state === "cancelled")).data.html).toBe("");
+    expect((await adaPage.next("call", (c) => c.state === "cancelled")).data.html).toContain("Call to Bob cancelled.");
+    const late = await htmxPost(bob, `/calls/${ring.data.id}/accept`);
+    expect(late.status).toBe(409);
+    expect(late.text).toContain("This call was cancelled before it was answered.");
+  });
+
+  test("someone not in the callee's contacts cannot ring them, unless the callee allows calls from anyone", async () => {
+    const { base, bob, page } = await setup();
+    const eve = await loginPerson(t, "Eve", "eve_e");
+    expect((await api(eve, "POST", "/api/v1/contacts", { youmeetId: bob.youmeetId })).status).toBe(201);
+    const bobPage = await page(bob);
+    const refused = await api(eve, "POST", "/api/v1/calls", { youmeetId: bob.youmeetId });
+    expect(refused.status).toBe(403);
+    expect(refused.json().error).toMatchObject({ code: "call.not_allowed", message: "Bob accepts calls only from their contacts." });
+    const onPage = await htmxPost(eve, "/calls", { youmeetId: bob.youmeetId });
+    expect(onPage.status).toBe(403);
+    expect(onPage.text).toContain("Bob accepts calls only from their contacts.");
+    expect(onPage.text).toContain('id="contacts"');
+    expect(t.stores.rooms.listByOwner(t.stores.accounts.findByYoumeetId(eve.youmeetId)!.id)).toEqual([]);
+
+    // Bob lets anyone call; the first event his page gets is Eve's ring (nothing came before it).
+    expect((await bob.client.get("/settings")).text).toContain('value="contacts" checked');
+    expect((await htmxPost(bob, "/settings/calls", { from: "anyone" })).text).toContain('value="anyone" checked');
+    const allowed = await api(eve, "POST", "/api/v1/calls", { youmeetId: bob.youmeetId });
+    expect(allowed.status).toBe(201);
+    const ring = await bobPage.next("call");
+    expect(ring.data).toMatchObject({ id: allowed.json().id, peer: { name: "Eve" }, state: "ringing" });
+    expect(base).toStartWith("http://127.0.0.1:");
+  });
+
+  test("a page opened while a call rings shows the banner at once; closing pages makes the person offline", async () => {
+    const { base, ada, bob, page } = await setup();
+    const adaPage = await page(ada);
+    await call(ada, bob, adaPage.pageId);
+    const late = await EventStream.open(base, bob.cookie);
+    streams.push(late);
+    const ring = await late.next("call");
+    expect(ring.data).toMatchObject({ state: "ringing", direction: "incoming" });
+    expect((await api(ada, "GET", "/api/v1/contacts")).json().contacts[0].online).toBe(true);
+    late.close();
+    for (let i = 0; i < 50 && (await api(ada, "GET", "/api/v1/contacts")).json().contacts[0].online; i++) await Bun.sleep(20);
+    expect((await api(ada, "GET", "/api/v1/contacts")).json().contacts[0].online).toBe(false);
+  });
+});
