@@ -170,4 +170,125 @@ describe("ringing over the live event stream", () => {
     for (let i = 0; i < 50 && (await api(ada, "GET", "/api/v1/contacts")).json().contacts[0].online; i++) await Bun.sleep(20);
     expect((await api(ada, "GET", "/api/v1/contacts")).json().contacts[0].online).toBe(false);
   });
+
+  test("the JSON API starts a call, reads its state, and cancels (caller) or declines (callee) it", async () => {
+    const { ada, bob, page } = await setup();
+    const bobPage = await page(bob);
+    const started = await api(ada, "POST", "/api/v1/calls", { youmeetId: ` ${bob.youmeetId.toUpperCase()} ` });
+    expect(started.status).toBe(201);
+    const created = started.json();
+    expect(created).toMatchObject({ state: "ringing", direction: "outgoing", peer: { youmeetId: bob.youmeetId, name: "Bob" } });
+    expect(created.roomUrl).toStartWith(`${t.config.publicUrl}/r/`);
+    expect((await bobPage.next("call")).data.id).toBe(created.id);
+    // The callee sees it without the room until they accept; nobody else sees it at all.
+    expect((await api(bob, "GET", `/api/v1/calls/${created.id}`)).json()).toMatchObject({ direction: "incoming", roomUrl: null });
+    const eve = await loginPerson(t, "Eve");
+    const stranger = await api(eve, "GET", `/api/v1/calls/${created.id}`);
+    expect(stranger.status).toBe(404);
+    expect(stranger.json().error.code).toBe("call.not_found");
+    expect((await api(eve, "DELETE", `/api/v1/calls/${created.id}`)).status).toBe(404);
+    // Calling the same person again while it rings is the same call.
+    expect((await api(ada, "POST", "/api/v1/calls", { youmeetId: bob.youmeetId })).json().id).toBe(created.id);
+
+    const cancelled = await api(ada, "DELETE", `/api/v1/calls/${created.id}`);
+    expect(cancelled.json()).toMatchObject({ id: created.id, state: "cancelled" });
+    expect((await bobPage.next("call", (c) => c.state === "cancelled")).data.id).toBe(created.id);
+    const again = await api(ada, "DELETE", `/api/v1/calls/${created.id}`);
+    expect(again.status).toBe(409);
+    expect(again.json().error.message).toBe("This call was cancelled before it was answered.");
+
+    const next = (await api(ada, "POST", "/api/v1/calls", { youmeetId: bob.youmeetId })).json();
+    expect(next.roomUrl).toBe(created.roomUrl);
+    expect((await api(bob, "DELETE", `/api/v1/calls/${next.id}`)).json()).toMatchObject({ state: "declined", direction: "incoming" });
+  });
+
+  test("bad call requests answer their message and ring nobody", async () => {
+    const { ada, bob, page } = await setup();
+    const bobPage = await page(bob);
+    const cases: Array<[unknown, number, string, string]> = [
+      [{ youmeetId: "nope" }, 400, "contact.bad_id", 'is not a youmeet ID'],
+      [{ youmeetId: "zzz-zzz-zzz" }, 404, "call.unknown_id", "Nobody here has the youmeet ID zzz-zzz-zzz."],
+      [{ youmeetId: ada.youmeetId }, 400, "call.self", "You cannot call yourself."],
+      [{}, 400, "request.invalid", "youmeetId"],
+      [{ youmeetId: 42 }, 400, "request.invalid", "youmeetId"],
+      [{ youmeetId: "x".repeat(65) }, 400, "request.invalid", "youmeetId"],
+    ];
+    for (const [body, status, code, message] of cases) {
+      const answer = await api(ada, "POST", "/api/v1/calls", body);
+      expect(answer.status).toBe(status);
+      expect(answer.json().error.code).toBe(code);
+      expect(answer.json().error.message).toContain(message);
+    }
+    expect(t.stores.rooms.listByOwner(t.stores.accounts.findByYoumeetId(ada.youmeetId)!.id)).toEqual([]);
+    expect((await api(ada, "GET", "/api/v1/calls/not-a-call")).status).toBe(404);
+    expect(bobPage.unread).toEqual([]);
+  });
+
+  test("calls are rate-limited: the eleventh new call in a minute is refused", async () => {
+    const { ada, bob } = await setup();
+    for (let i = 0; i < 10; i++) {
+      const started = await api(ada, "POST", "/api/v1/calls", { youmeetId: bob.youmeetId });
+      expect(started.status).toBe(201);
+      await api(ada, "DELETE", `/api/v1/calls/${started.json().id}`);
+    }
+    const refused = await api(ada, "POST", "/api/v1/calls", { youmeetId: bob.youmeetId });
+    expect(refused.status).toBe(403);
+    expect(refused.json().error).toMatchObject({ code: "call.rate_limited", message: "You started 10 calls in the last minute; wait a little." });
+    t.clock.now += 60_000;
+    expect((await api(ada, "POST", "/api/v1/calls", { youmeetId: bob.youmeetId })).status).toBe(201);
+  });
+
+  test("calling someone else while a call rings cancels the first one", async () => {
+    const { ada, bob, page } = await setup();
+    const cleo = await loginPerson(t, "Cleo");
+    await api(cleo, "POST", "/api/v1/contacts", { youmeetId: ada.youmeetId });
+    const bobPage = await page(bob);
+    const first = (await api(ada, "POST", "/api/v1/calls", { youmeetId: bob.youmeetId })).json();
+    await bobPage.next("call");
+    expect((await api(ada, "POST", "/api/v1/calls", { youmeetId: cleo.youmeetId })).status).toBe(201);
+    expect((await bobPage.next("call", (c) => c.id === first.id)).data.state).toBe("cancelled");
+  });
+
+  test("without scripts: Call goes to the call's page, which reloads while ringing and follows an accepted call into the room", async () => {
+    const { ada, bob } = await setup();
+    const start = await ada.client.post("/calls", { youmeetId: bob.youmeetId });
+    expect(start.status).toBe(303);
+    const callPath = start.headers.get("location")!;
+    expect(callPath).toMatch(/^\/calls\/[A-Za-z0-9_-]{22}$/);
+    const ringing = await ada.client.get(callPath);
+    expect(ringing.text).toContain('<meta http-equiv="refresh" content="2">');
+    expect(ringing.text).toContain("Calling Bob…");
+    const incoming = await bob.client.get(callPath);
+    expect(incoming.text).toContain("Ada is calling you");
+    const accept = await bob.client.post(`${callPath}/accept`);
+    expect(accept.status).toBe(303);
+    const room = accept.headers.get("location")!;
+    expect(room).toMatch(/^\/r\//);
+    const follow = await ada.client.get(callPath);
+    expect(follow.status).toBe(303);
+    expect(follow.headers.get("location")).toBe(room);
+    // An htmx page that has no live stream yet also follows the call on its page.
+    const viaHtmx = await htmxPost(ada, "/calls", { youmeetId: bob.youmeetId });
+    expect(viaHtmx.status).toBe(204);
+    expect(viaHtmx.headers.get("hx-redirect")).toMatch(/^\/calls\//);
+  });
+
+  test("texts of the banner follow each page's language", async () => {
+    const { ada, bob, page } = await setup();
+    await htmxPost(bob, "/settings", { language: "ru" });
+    const bobPage = await page(bob);
+    await api(ada, "POST", "/api/v1/calls", { youmeetId: bob.youmeetId });
+    const ring = await bobPage.next("call");
+    expect(ring.data.html).toContain("Вам звонит Ada");
+    expect(ring.data.html).toContain("Ответить");
+    expect(ring.data.html).toContain("Отклонить");
+  });
+
+  test("the event stream needs a login", async () => {
+    t = await startTestApp(PEOPLE_FLAGS);
+    const base = t.listen();
+    const answer = await fetch(`${base}/events`, { headers: { accept: "text/event-stream" } });
+    expect(answer.status).toBe(401);
+    await answer.body?.cancel();
+  });
 });
