@@ -121,30 +121,18 @@ export class CallService {
   /** The callee answers: the call moves to its room; answering again goes there again. */
   accept(account: Account, id: string): CallView {
     const call = this.find(account, id);
-    if (call.calleeId !== account.id) throw notYours();
-    if (call.state !== "accepted") {
-      this.requireRinging(call);
-      this.end(call, "accepted");
-    }
-    return this.viewFor(call, account.id, null);
+    if (call.calleeId === account.id && call.state === "accepted") return this.viewFor(call, account.id, null);
+    return this.answer(account, call, "callee", "accepted");
   }
 
   /** The callee says no. */
   decline(account: Account, id: string): CallView {
-    const call = this.find(account, id);
-    if (call.calleeId !== account.id) throw notYours();
-    this.requireRinging(call);
-    this.end(call, "declined");
-    return this.viewFor(call, account.id, null);
+    return this.answer(account, this.find(account, id), "callee", "declined");
   }
 
   /** The caller hangs up before anyone answered. */
   cancel(account: Account, id: string): CallView {
-    const call = this.find(account, id);
-    if (call.callerId !== account.id) throw notYours();
-    this.requireRinging(call);
-    this.end(call, "cancelled");
-    return this.viewFor(call, account.id, null);
+    return this.answer(account, this.find(account, id), "caller", "cancelled");
   }
 
   /** One call as this account (its caller or callee) sees it. */
@@ -185,6 +173,14 @@ export class CallService {
     const call = this.calls.get(id);
     if (!call || (call.callerId !== account.id && call.calleeId !== account.id)) throw notYours();
     return call;
+  }
+
+  /** Ends a ringing call as `side` of it may: the callee accepts or declines, the caller cancels. */
+  private answer(account: Account, call: Call, side: "caller" | "callee", state: "accepted" | "declined" | "cancelled"): CallView {
+    if ((side === "caller" ? call.callerId : call.calleeId) !== account.id) throw notYours();
+    this.requireRinging(call);
+    this.end(call, state);
+    return this.viewFor(call, account.id, null);
   }
 
   private requireRinging(call: Call): void {

@@ -166,6 +166,7 @@ describe("ringing over the live event stream", () => {
     const ring = await late.next("call");
     expect(ring.data).toMatchObject({ state: "ringing", direction: "incoming" });
     expect((await api(ada, "GET", "/api/v1/contacts")).json().contacts[0].online).toBe(true);
+    expect((await ada.client.get("/contacts/list", { "hx-request": "true" })).text).toContain("Online now");
     late.close();
     for (let i = 0; i < 50 && (await api(ada, "GET", "/api/v1/contacts")).json().contacts[0].online; i++) await Bun.sleep(20);
     expect((await api(ada, "GET", "/api/v1/contacts")).json().contacts[0].online).toBe(false);
