@@ -180,6 +180,11 @@ describe("ringing over the live event stream", () => {
     const created = started.json();
     expect(created).toMatchObject({ state: "ringing", direction: "outgoing", peer: { youmeetId: bob.youmeetId, name: "Bob" } });
     expect(created.roomUrl).toStartWith(`${t.config.publicUrl}/r/`);
+    const doc = (await ada.client.get("/api/v1/openapi.json")).json();
+    expect(Object.keys(doc.components.schemas.Call.properties)).toEqual(Object.keys(created));
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(["/contacts", "/contacts/{youmeetId}", "/calls", "/calls/{id}"]));
+    const listed = (await api(ada, "GET", "/api/v1/contacts")).json().contacts[0];
+    expect(Object.keys(doc.components.schemas.Contact.properties)).toEqual(Object.keys(listed));
     expect((await bobPage.next("call")).data.id).toBe(created.id);
     // The callee sees it without the room until they accept; nobody else sees it at all.
     expect((await api(bob, "GET", `/api/v1/calls/${created.id}`)).json()).toMatchObject({ direction: "incoming", roomUrl: null });
