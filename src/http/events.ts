@@ -17,7 +17,13 @@ export const PAGES_PER_ACCOUNT_MAX = 20;
  * docs/protocol.md describes the events.
  */
 export function liveEvents(deps: RouteDeps) {
-  const { visits, live, calls, config, logger } = deps;
+  const { visits, live, calls, config, logger, stores } = deps;
+  const now = deps.now ?? Date.now;
+  /** A page logged out elsewhere (or whose session expired) must not go on showing who calls. */
+  const sessionGoesOn = (tokenHash: Uint8Array) => {
+    const session = stores.sessions.find(tokenHash);
+    return session !== null && session.expiresAt > now() && session.absoluteExpiresAt > now();
+  };
   const encoder = new TextEncoder();
   const KEEP_ALIVE = encoder.encode(": keep-alive\n\n");
   // A page whose stream broke (server restart) reconnects after 3 s.
@@ -26,8 +32,9 @@ export function liveEvents(deps: RouteDeps) {
 
   return new Elysia({ name: "live-events" }).get("/events", ({ request, server }) => {
     const visit = visits.of(request);
-    const account = visit.session?.account;
-    if (!account) throw new Unauthorized("auth.required", "Log in first: this needs a youmeet session.");
+    const session = visit.session;
+    const account = session?.account;
+    if (!session || !account) throw new Unauthorized("auth.required", "Log in first: this needs a youmeet session.");
     if (live.pageCount(account.id) >= PAGES_PER_ACCOUNT_MAX) {
       throw new LimitReached("events.too_many_pages", `You have ${PAGES_PER_ACCOUNT_MAX} youmeet pages open; close some and reload.`);
     }
@@ -47,12 +54,13 @@ export function liveEvents(deps: RouteDeps) {
           }
         };
         const send = (name: string, data: unknown) => write(frame(name, data));
+        const end = () => {
+          stop();
+          controller.close();
+        };
         const page = live.connect(account.id, {
-          send: (event: LiveEvent) => send(event.name, callEvent(event.data)),
-          end: () => {
-            stop();
-            controller.close();
-          },
+          send: (event: LiveEvent) => (sessionGoesOn(session.tokenHash) ? send(event.name, callEvent(event.data)) : end()),
+          end,
         });
         const keepAlive = setInterval(() => write(KEEP_ALIVE), KEEP_ALIVE_MS);
         stop = () => {

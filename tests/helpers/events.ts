@@ -13,6 +13,8 @@ export class EventStream {
   private cursor = 0;
   private waiters: Array<() => void> = [];
   private readonly abort = new AbortController();
+  /** True once the server ended the stream (or close() was called). */
+  ended = false;
   private constructor() {}
 
   /** Opens GET /events at `base` with a session cookie and waits for its `ready` event. */
@@ -33,6 +35,7 @@ export class EventStream {
         const frame = this.frames[this.cursor++]!;
         if (frame.name === name && where(frame.data)) return frame;
       }
+      if (this.ended) throw new Error(`the stream ended before a "${name}" event; got ${JSON.stringify(this.frames.map((f) => f.name))}`);
       const left = deadline - Date.now();
       if (left <= 0) throw new Error(`no "${name}" event within ${timeoutMs} ms; got ${JSON.stringify(this.frames.map((f) => f.name))}`);
       await new Promise<void>((resolve) => {
@@ -77,5 +80,7 @@ export class EventStream {
     } catch {
       // Aborted by close().
     }
+    this.ended = true;
+    for (const wake of this.waiters.splice(0)) wake();
   }
 }

@@ -290,6 +290,15 @@ describe("ringing over the live event stream", () => {
     expect(ring.data.html).toContain("Отклонить");
   });
 
+  test("a page whose session was logged out gets no more calls: its stream ends instead", async () => {
+    const { ada, bob, page } = await setup();
+    const bobPage = await page(bob);
+    expect((await bob.client.post("/auth/logout")).status).toBe(303);
+    await api(ada, "POST", "/api/v1/calls", { youmeetId: bob.youmeetId });
+    await expect(bobPage.next("call")).rejects.toThrow("the stream ended");
+    expect(bobPage.frames.map((frame) => frame.name)).toEqual(["ready"]);
+  });
+
   test("the event stream needs a login", async () => {
     t = await startTestApp(PEOPLE_FLAGS);
     const base = t.listen();

@@ -13,7 +13,6 @@ export const contactsEn = {
   "contacts.call": "Call",
   "contacts.remove": "Remove",
   "contacts.remove.confirm": "Remove this contact? You can add them again later.",
-  "contacts.calling": "Calling {name}…",
   "error.contact.empty": "Enter a youmeet ID (like k7m-p3q-x9z) or a Telegram @username.",
   "error.contact.bad_id": "\"{input}\" is not a youmeet ID: one has nine letters and digits, like k7m-p3q-x9z.",
   "error.contact.bad_username": "\"{input}\" is not a Telegram username: one has 4 to 32 letters, digits or underscores.",
@@ -53,7 +52,6 @@ export const contactsEn = {
   "settings.calls.contacts": "Only my contacts",
   "settings.calls.anyone": "Anyone who knows my youmeet ID",
   "settings.calls.hint": "People you have not added get the message that you accept calls only from your contacts.",
-  "settings.calls.saved": "Saved.",
 } as const;
 
 /** Texts of contacts, calls and the call setting, Russian. */
@@ -71,7 +69,6 @@ export const contactsRu: Record<keyof typeof contactsEn, string> = {
   "contacts.call": "Позвонить",
   "contacts.remove": "Удалить",
   "contacts.remove.confirm": "Удалить этот контакт? Позже его можно добавить снова.",
-  "contacts.calling": "Звоним: {name}…",
   "error.contact.empty": "Введите youmeet ID (например, k7m-p3q-x9z) или @username в Telegram.",
   "error.contact.bad_id": "«{input}» — не youmeet ID: в нём девять букв и цифр, например k7m-p3q-x9z.",
   "error.contact.bad_username": "«{input}» — не имя пользователя Telegram: в нём от 4 до 32 латинских букв, цифр или подчёркиваний.",
@@ -111,5 +108,4 @@ export const contactsRu: Record<keyof typeof contactsEn, string> = {
   "settings.calls.contacts": "Только мои контакты",
   "settings.calls.anyone": "Любой, кто знает мой youmeet ID",
   "settings.calls.hint": "Те, кого вы не добавили, увидят сообщение, что вы принимаете звонки только от своих контактов.",
-  "settings.calls.saved": "Сохранено.",
 };
