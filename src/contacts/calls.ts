@@ -4,13 +4,14 @@ import type { RoomService } from "../rooms/service.ts";
 import { ROOM_NAME_MAX } from "../rooms/service.ts";
 import type { Account } from "../store/accounts.ts";
 import type { Stores } from "../store/index.ts";
+import { RecentAttempts } from "./attempts.ts";
 import type { LivePages } from "./live.ts";
 import { displayName, parseYoumeetId } from "./service.ts";
 
 /** How long a call rings before it counts as not answered. */
-export const RING_MS = 30_000;
+const RING_MS = 30_000;
 /** Calls one person may start per minute. */
-export const CALLS_PER_MINUTE = 10;
+const CALLS_PER_MINUTE = 10;
 /** How often ringing calls are checked against the clock (the clock may be a test's). */
 const TICK_MS = 500;
 /** Ended calls stay readable (GET /api/v1/calls/:id) this long, then are forgotten. */
@@ -63,7 +64,7 @@ interface Call {
  */
 export class CallService {
   private readonly calls = new Map<string, Call>();
-  private readonly startsByCaller = new Map<number, number[]>();
+  private readonly starts: RecentAttempts;
   private ticker: ReturnType<typeof setInterval> | null = null;
 
   constructor(
@@ -71,7 +72,9 @@ export class CallService {
     private readonly rooms: Pick<RoomService, "create" | "setGuestsAllowed">,
     private readonly live: LivePages,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.starts = new RecentAttempts(CALLS_PER_MINUTE, now);
+  }
 
   /**
    * Rings the account with this youmeet ID (as typed) from `caller`'s `originPage` (null from
@@ -154,9 +157,6 @@ export class CallService {
       if (call.state === "ringing" && call.expiresAt <= now) this.end(call, "missed");
       else if (call.endedAt !== null && now - call.endedAt > ENDED_KEPT_MS) this.calls.delete(call.id);
     }
-    for (const [callerId, starts] of this.startsByCaller) {
-      if (starts.every((at) => now - at >= 60_000)) this.startsByCaller.delete(callerId);
-    }
     if (this.ticker && ![...this.calls.values()].some((call) => call.state === "ringing")) {
       clearInterval(this.ticker);
       this.ticker = null;
@@ -235,15 +235,11 @@ export class CallService {
 
   /** At most CALLS_PER_MINUTE new calls per caller in any minute. */
   private countStart(callerId: number): void {
-    const now = this.now();
-    const recent = (this.startsByCaller.get(callerId) ?? []).filter((at) => now - at < 60_000);
-    if (recent.length >= CALLS_PER_MINUTE) {
+    if (!this.starts.take(callerId)) {
       throw new LimitReached("call.rate_limited", `You started ${CALLS_PER_MINUTE} calls in the last minute; wait a little.`, {
         max: CALLS_PER_MINUTE,
       });
     }
-    recent.push(now);
-    this.startsByCaller.set(callerId, recent);
   }
 }
 

@@ -3,9 +3,12 @@ import { BadInput, Conflict, LimitReached, NotFound } from "../errors.ts";
 import type { Account } from "../store/accounts.ts";
 import type { ContactRecord } from "../store/contacts.ts";
 import type { Stores } from "../store/index.ts";
+import { RecentAttempts } from "./attempts.ts";
 
 /** Contacts one account may keep: a guard against runaway scripts. */
-export const CONTACTS_MAX = 500;
+const CONTACTS_MAX = 500;
+/** Attempts to add a contact one account may make per minute (each one looks someone up). */
+const CONTACT_ADDS_PER_MINUTE = 60;
 /** Telegram usernames: letters, digits and underscores, 4 to 32 (4 only for collectible ones). */
 const USERNAME_PATTERN = /^[A-Za-z0-9_]{4,32}$/;
 /** Longest text the add form accepts before it is even looked at. */
@@ -44,11 +47,15 @@ export function parseYoumeetId(input: string): string {
 
 /** Contacts: add by youmeet ID or @username, list with presence, remove. */
 export class ContactService {
+  private readonly adds: RecentAttempts;
+
   constructor(
     private readonly stores: Stores,
     private readonly presence: Presence,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.adds = new RecentAttempts(CONTACT_ADDS_PER_MINUTE, now);
+  }
 
   /** Reads what a person typed in the add form: a @username, a youmeet ID, or a bare username. */
   parseTyped(text: string): ContactQuery {
@@ -64,6 +71,13 @@ export class ContactService {
 
   /** Adds someone to the owner's contacts; refuses yourself, unknown people and duplicates. */
   add(owner: Account, query: ContactQuery): ContactEntry {
+    if (!this.adds.take(owner.id)) {
+      throw new LimitReached(
+        "contact.rate_limited",
+        `You tried to add ${CONTACT_ADDS_PER_MINUTE} contacts in the last minute; wait a little.`,
+        { max: CONTACT_ADDS_PER_MINUTE },
+      );
+    }
     const contact = query.username !== undefined ? this.byUsername(query.username) : this.byYoumeetId(query.youmeetId);
     if (contact.id === owner.id) {
       throw new BadInput("contact.self", "That is you: add someone else's youmeet ID or username.");

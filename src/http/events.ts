@@ -9,7 +9,7 @@ import { livePanel } from "./pages/calls.ts";
 /** A comment line this often keeps proxies from closing a quiet stream. */
 const KEEP_ALIVE_MS = 20_000;
 /** Open pages one account may have at once (each holds a connection). */
-export const PAGES_PER_ACCOUNT_MAX = 20;
+const PAGES_PER_ACCOUNT_MAX = 20;
 
 /**
  * GET /events: the live event stream (server-sent events) every youmeet page of a logged-in

@@ -1,22 +1,16 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { Browser, Page } from "playwright-core";
-import { freePort, launchBrowser } from "../helpers/browser.ts";
-import { startTestApp, type TestApp } from "../helpers/server.ts";
+import { startBrowserApp } from "../helpers/browser.ts";
 
 let browser: Browser;
-let t: TestApp;
 let base: string;
+let close: () => Promise<void>;
 
 beforeAll(async () => {
-  const port = freePort();
-  base = `http://127.0.0.1:${port}`;
-  t = await startTestApp(["--dev-login", "--public-url", base]);
-  t.listen(port);
-  browser = await launchBrowser();
+  ({ browser, base, close } = await startBrowserApp());
 });
 afterAll(async () => {
-  await browser?.close();
-  t?.close();
+  await close?.();
 });
 
 /** A fresh browser profile logged in by dev login, on its dashboard; returns the page and the youmeet ID. */

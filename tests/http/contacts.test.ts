@@ -147,6 +147,20 @@ describe("adding contacts", () => {
     expect((await api(ada, "POST", "/api/v1/contacts", { youmeetId: bob.youmeetId })).json().error.message).toBe("Bob is already in your contacts.");
   });
 
+  test("adding is rate-limited (each try looks someone up): the 61st try in a minute is refused", async () => {
+    const { ada, bob } = await setup();
+    for (let i = 0; i < 60; i++) expect((await api(ada, "POST", "/api/v1/contacts", { username: `nobody_${i}` })).status).toBe(404);
+    const refused = await api(ada, "POST", "/api/v1/contacts", { youmeetId: bob.youmeetId });
+    expect(refused.status).toBe(403);
+    expect(refused.json().error).toMatchObject({ code: "contact.rate_limited", message: "You tried to add 60 contacts in the last minute; wait a little." });
+    const onPage = await htmxPost(ada, "/contacts", { contact: bob.youmeetId });
+    expect(onPage.status).toBe(403);
+    expect(onPage.text).toContain("You tried to add 60 contacts in the last minute; wait a little.");
+    expect(countRows(t.db, "contacts")).toBe(0);
+    t.clock.now += 60_000;
+    expect((await api(ada, "POST", "/api/v1/contacts", { youmeetId: bob.youmeetId })).status).toBe(201);
+  });
+
   test("a contact limit keeps one account from growing without bound", async () => {
     const { ada, bob } = await setup();
     const adaId = t.stores.accounts.findByYoumeetId(ada.youmeetId)!.id;

@@ -13,7 +13,7 @@ import { contactItems, refusalText, sectionRefusal } from "./contacts.ts";
 import { roomUrl } from "./rooms.ts";
 
 /** The header a page's requests carry with its live-events id, so "this page" can open the room. */
-export const PAGE_HEADER = "x-youmeet-page";
+const PAGE_HEADER = "x-youmeet-page";
 const PAGE_ID_PATTERN = /^[A-Za-z0-9_-]{16}$/;
 
 const csrfField = t.Optional(t.String({ maxLength: 128 }));
@@ -24,7 +24,7 @@ export const CallParams = t.Object({ id: t.String({ maxLength: 32 }) });
 const toLogin = () => new Response(null, { status: 303, headers: { location: "/login" } });
 
 /** A call as the views show it. */
-export function callItem(publicUrl: string, call: CallView): CallItem {
+function callItem(publicUrl: string, call: CallView): CallItem {
   return {
     id: call.id,
     state: call.state,
@@ -40,7 +40,7 @@ export function livePanel(ctx: PageContext, publicUrl: string, call: CallView, e
 }
 
 /** The live-events id of the page that sent this request, or null (no script, or not connected yet). */
-export function pageOf(request: Request): string | null {
+function pageOf(request: Request): string | null {
   const page = request.headers.get(PAGE_HEADER);
   return page && PAGE_ID_PATTERN.test(page) ? page : null;
 }
