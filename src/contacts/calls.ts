@@ -96,6 +96,8 @@ export class CallService {
       return this.viewFor(ringing, caller.id, originPage);
     }
     this.countStart(caller.id);
+    // The room first: if it cannot be made (a room limit), the caller's ringing call goes on.
+    const roomId = this.roomFor(caller, callee);
     if (ringing) this.end(ringing, "cancelled");
     const now = this.now();
     const call: Call = {
@@ -104,7 +106,7 @@ export class CallService {
       calleeId: callee.id,
       caller: personOf(caller),
       callee: personOf(callee),
-      roomId: this.roomFor(caller, callee),
+      roomId,
       state: "ringing",
       startedAt: now,
       expiresAt: now + RING_MS,

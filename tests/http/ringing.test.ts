@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { EventStream } from "../helpers/events.ts";
 import { api, htmxPost, loginPerson, PEOPLE_FLAGS, type Person } from "../helpers/people.ts";
-import { startTestApp, type TestApp } from "../helpers/server.ts";
+import { countRows, startTestApp, type TestApp } from "../helpers/server.ts";
 
 let t: TestApp;
 let streams: EventStream[] = [];
@@ -297,6 +297,32 @@ describe("ringing over the live event stream", () => {
     await api(ada, "POST", "/api/v1/calls", { youmeetId: bob.youmeetId });
     await expect(bobPage.next("call")).rejects.toThrow("the stream ended");
     expect(bobPage.frames.map((frame) => frame.name)).toEqual(["ready"]);
+  });
+
+  test("the call room goes through the rooms service: its limit applies, and a deleted call room is made anew", async () => {
+    const { ada, bob, page } = await setup();
+    const bobPage = await page(bob);
+    const adaId = t.stores.accounts.findByYoumeetId(ada.youmeetId)!.id;
+    const first = (await api(ada, "POST", "/api/v1/calls", { youmeetId: bob.youmeetId })).json();
+    await api(ada, "DELETE", `/api/v1/calls/${first.id}`);
+    const roomId = first.roomUrl.split("/r/")[1];
+    expect((await api(ada, "DELETE", `/api/v1/rooms/${roomId}`)).status).toBe(204);
+    expect(countRows(t.db, "call_rooms")).toBe(0);
+    for (let i = 0; i < 100; i++) t.stores.rooms.insert({ id: `filler-room-${String(i).padStart(3, "0")}`, ownerId: adaId, name: null, allowGuests: true, createdAt: 0 });
+    const refused = await api(ada, "POST", "/api/v1/calls", { youmeetId: bob.youmeetId });
+    expect(refused.status).toBe(403);
+    expect(refused.json().error.code).toBe("room.limit_reached");
+    t.db.query("DELETE FROM rooms WHERE id LIKE 'filler-room-%'").run();
+    const again = (await api(ada, "POST", "/api/v1/calls", { youmeetId: bob.youmeetId })).json();
+    expect(again.roomUrl).not.toBe(first.roomUrl);
+    expect(t.stores.rooms.find(again.roomUrl.split("/r/")[1])!.name).toBe("Ada & Bob");
+    // Bob's page heard the first call ring and end, then the new one; the refused one never rang.
+    const heard = [];
+    for (let i = 0; i < 3; i++) {
+      const frame = await bobPage.next("call");
+      heard.push(`${frame.data.id === first.id ? "first" : frame.data.id === again.id ? "again" : "other"}:${frame.data.state}`);
+    }
+    expect(heard).toEqual(["first:ringing", "first:cancelled", "again:ringing"]);
   });
 
   test("the event stream needs a login", async () => {
