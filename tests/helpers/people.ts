@@ -16,7 +16,7 @@ export interface Person {
 let nextTelegramId = 7000;
 
 /** Logs someone in through the real Telegram widget check, with a username when given. */
-export async function loginPerson(t: TestApp, firstName: string, username?: string): Promise<Person> {
+export async function loginPerson(t: TestApp, firstName: string, username?: string, photoUrl?: string): Promise<Person> {
   const client = t.client();
   const fields: Record<string, string> = {
     id: String(nextTelegramId++),
@@ -24,6 +24,7 @@ export async function loginPerson(t: TestApp, firstName: string, username?: stri
     auth_date: String(Math.floor(t.clock.now / 1000)),
   };
   if (username) fields.username = username;
+  if (photoUrl) fields.photo_url = photoUrl;
   const login = await client.get(`/auth/telegram?${new URLSearchParams(signWidgetLogin(fields, TEST_BOT_TOKEN))}`);
   if (login.status !== 303) throw new Error(`login failed: ${login.status} ${login.text}`);
   await client.get("/dashboard");

@@ -65,6 +65,14 @@ describe("adding contacts", () => {
     expect(cleo.youmeetId).toBe(list[1].youmeetId);
   });
 
+  test("a contact with a Telegram photo is listed with it", async () => {
+    const { ada } = await setup();
+    const dan = await loginPerson(t, "Dan", "dan_d", "https://t.me/i/userpic/320/dan_d.jpg");
+    await api(ada, "POST", "/api/v1/contacts", { username: "dan_d" });
+    expect((await ada.client.get("/dashboard")).text).toContain('<img class="avatar small" src="https://t.me/i/userpic/320/dan_d.jpg"');
+    expect((await api(ada, "GET", "/api/v1/contacts")).json().contacts[0]).toMatchObject({ youmeetId: dan.youmeetId, photoUrl: "https://t.me/i/userpic/320/dan_d.jpg" });
+  });
+
   test("contacts are one-way: Ada adding Bob does not put Ada in Bob's list", async () => {
     const { ada, bob } = await setup();
     await api(ada, "POST", "/api/v1/contacts", { youmeetId: bob.youmeetId });
