@@ -173,7 +173,9 @@ export class CallService {
 
   private find(account: Account, id: string): Call {
     const call = this.calls.get(id);
-    if (!call || (call.callerId !== account.id && call.calleeId !== account.id)) throw notYours();
+    // Long-ended calls are forgotten here too: the clock check only runs while something rings.
+    if (call?.endedAt != null && this.now() - call.endedAt > ENDED_KEPT_MS) this.calls.delete(id);
+    if (!call || !this.calls.has(id) || (call.callerId !== account.id && call.calleeId !== account.id)) throw notYours();
     return call;
   }
 

@@ -96,6 +96,9 @@ describe("ringing over the live event stream", () => {
     expect(late.status).toBe(409);
     expect(late.text).toContain("This call was already declined.");
     expect((await api(ada, "GET", `/api/v1/calls/${ring.data.id}`)).json().state).toBe("declined");
+    // Ended calls are kept in memory for ten minutes only, then forgotten.
+    t.clock.now += 10 * 60_000 + 1;
+    expect((await api(ada, "GET", `/api/v1/calls/${ring.data.id}`)).status).toBe(404);
   });
 
   test("nobody answers for 30 s: the call stops ringing as not answered (the test moves the clock)", async () => {
