@@ -291,6 +291,11 @@ describe("ringing over the live event stream", () => {
     expect(ring.data.html).toContain("Вам звонит Ada");
     expect(ring.data.html).toContain("Ответить");
     expect(ring.data.html).toContain("Отклонить");
+    // An error page in Russian too; the JSON API keeps English.
+    const missing = await bob.client.get("/calls/no-such-call");
+    expect(missing.status).toBe(404);
+    expect(missing.text).toContain("Такого звонка нет, или он закончился давно.");
+    expect((await api(bob, "GET", "/api/v1/calls/no-such-call")).json().error.message).toBe("There is no such call, or it ended long ago.");
   });
 
   test("a page whose session was logged out gets no more calls: its stream ends instead", async () => {

@@ -6,10 +6,10 @@ import type { CallView } from "../../contacts/calls.ts";
 import { DomainError } from "../../errors.ts";
 import type { Account } from "../../store/accounts.ts";
 import type { RouteDeps } from "../app.ts";
-import { STATUS_OF_KIND } from "../errors.ts";
+import { refusalText, STATUS_OF_KIND } from "../errors.ts";
 import { htmlResponse, redirectAfterPost } from "../respond.ts";
 import type { Visit } from "../visit.ts";
-import { contactItems, refusalText, sectionRefusal } from "./contacts.ts";
+import { contactItems, sectionRefusal } from "./contacts.ts";
 import { roomUrl } from "./rooms.ts";
 
 /** The header a page's requests carry with its live-events id, so "this page" can open the room. */

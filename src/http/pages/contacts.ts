@@ -3,12 +3,11 @@ import { callSettingsForm } from "../../../views/pages/call.ts";
 import { contactList, contactsSection, type ContactItem, type SectionNotice } from "../../../views/pages/contacts.ts";
 import type { SafeHtml } from "../../../views/html.ts";
 import { dashboardPage } from "../../../views/pages/dashboard.ts";
-import { isMessageKey } from "../../../views/i18n/index.ts";
 import { displayName, type ContactEntry } from "../../contacts/service.ts";
 import { BadInput, DomainError } from "../../errors.ts";
 import type { Account } from "../../store/accounts.ts";
 import type { RouteDeps } from "../app.ts";
-import { STATUS_OF_KIND } from "../errors.ts";
+import { refusalText, STATUS_OF_KIND } from "../errors.ts";
 import { htmlResponse, redirectAfterPost } from "../respond.ts";
 import { roomItems } from "./rooms.ts";
 import type { Visit } from "../visit.ts";
@@ -32,12 +31,6 @@ export function sectionRefusal(deps: RouteDeps, visit: Visit, account: Account, 
 }
 
 const toLogin = () => new Response(null, { status: 303, headers: { location: "/login" } });
-
-/** A domain refusal in the visitor's language when there is a text for its code, else as the service said it. */
-export function refusalText(visit: Visit, error: DomainError): string {
-  const key = `error.${error.code}`;
-  return isMessageKey(key) ? visit.t(key, error.vars) : error.message;
-}
 
 /** Contacts as the dashboard lists them. */
 export function contactItems(contacts: ContactEntry[]): ContactItem[] {
