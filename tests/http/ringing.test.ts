@@ -333,6 +333,25 @@ describe("ringing over the live event stream", () => {
     expect(heard).toEqual(["first:ringing", "first:cancelled", "again:ringing"]);
   });
 
+  test("one account may hold at most 20 pages open; the 21st stream is refused with a message", async () => {
+    const { base, bob, page } = await setup();
+    for (let i = 0; i < 20; i++) await page(bob);
+    const refused = await fetch(`${base}/events`, { headers: { cookie: bob.cookie, accept: "application/json" } });
+    expect(refused.status).toBe(403);
+    expect((await refused.json()).error).toMatchObject({ code: "events.too_many_pages" });
+    // Closing one page frees its place (the server notices the closed connection shortly).
+    streams.pop()!.close();
+    let reopened: EventStream | null = null;
+    for (let i = 0; i < 50 && !reopened; i++) {
+      try {
+        reopened = await page(bob);
+      } catch {
+        await Bun.sleep(20);
+      }
+    }
+    expect(reopened?.pageId).toMatch(/^[A-Za-z0-9_-]{16}$/);
+  });
+
   test("the event stream needs a login", async () => {
     t = await startTestApp(PEOPLE_FLAGS);
     const base = t.listen();

@@ -53,6 +53,7 @@ export const contactsEn = {
   "settings.calls.contacts": "Only my contacts",
   "settings.calls.anyone": "Anyone who knows my youmeet ID",
   "settings.calls.hint": "People you have not added get the message that you accept calls only from your contacts.",
+  "error.settings.bad_calls_from": "\"{value}\" is not a choice here: pick \"contacts\" or \"anyone\".",
 } as const;
 
 /** Texts of contacts, calls and the call setting, Russian. */
@@ -110,4 +111,5 @@ export const contactsRu: Record<keyof typeof contactsEn, string> = {
   "settings.calls.contacts": "Только мои контакты",
   "settings.calls.anyone": "Любой, кто знает мой youmeet ID",
   "settings.calls.hint": "Те, кого вы не добавили, увидят сообщение, что вы принимаете звонки только от своих контактов.",
+  "error.settings.bad_calls_from": "«{value}» — такого варианта нет: выберите «contacts» или «anyone».",
 };

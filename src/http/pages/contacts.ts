@@ -108,7 +108,9 @@ export function contactPages(deps: RouteDeps) {
         const account = visit.session?.account;
         if (!account) return toLogin();
         if (body.from !== "contacts" && body.from !== "anyone") {
-          throw new BadInput("settings.bad_calls_from", `"${body.from}" is not a choice here: pick "contacts" or "anyone".`);
+          throw new BadInput("settings.bad_calls_from", `"${body.from}" is not a choice here: pick "contacts" or "anyone".`, {
+            value: body.from,
+          });
         }
         stores.calls.setCallsFromAnyone(account.id, body.from === "anyone", now());
         if (!visit.isHtmx) return redirectAfterPost("/settings", false);
