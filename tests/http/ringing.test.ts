@@ -341,7 +341,7 @@ describe("ringing over the live event stream", () => {
     expect((await refused.json()).error).toMatchObject({ code: "events.too_many_pages" });
     // Closing one page frees its place (the server notices the closed connection shortly).
     streams.pop()!.close();
-    let reopened: EventStream | null = null;
+    let reopened: Awaited<ReturnType<typeof page>> | null = null;
     for (let i = 0; i < 50 && !reopened; i++) {
       try {
         reopened = await page(bob);
