@@ -57,8 +57,24 @@ export class ContactService {
     this.adds = new RecentAttempts(CONTACT_ADDS_PER_MINUTE, now);
   }
 
+  /**
+   * Adds what a person typed in the add form. Nine letters and digits could be a youmeet ID
+   * or a username without its @: the ID wins, the username is tried when no one has that ID.
+   */
+  addTyped(owner: Account, text: string): ContactEntry {
+    const query = this.parseTyped(text);
+    const typed = text.trim();
+    if (query.youmeetId !== undefined && USERNAME_PATTERN.test(typed)) {
+      const id = normaliseYoumeetId(typed);
+      if (id && !this.stores.accounts.findByYoumeetId(id) && this.stores.accounts.findByUsername(typed)) {
+        return this.add(owner, { username: typed });
+      }
+    }
+    return this.add(owner, query);
+  }
+
   /** Reads what a person typed in the add form: a @username, a youmeet ID, or a bare username. */
-  parseTyped(text: string): ContactQuery {
+  private parseTyped(text: string): ContactQuery {
     const typed = text.trim();
     if (typed.length === 0) {
       throw new BadInput("contact.empty", "Enter a youmeet ID (like k7m-p3q-x9z) or a Telegram @username.");

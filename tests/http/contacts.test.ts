@@ -73,6 +73,12 @@ describe("adding contacts", () => {
     expect((await api(ada, "GET", "/api/v1/contacts")).json().contacts[0]).toMatchObject({ youmeetId: dan.youmeetId, photoUrl: "https://t.me/i/userpic/320/dan_d.jpg" });
   });
 
+  test("nine letters typed without @ are a youmeet ID first, and a username when nobody has that ID", async () => {
+    const { ada } = await setup();
+    await loginPerson(t, "Brad", "bradsmyth");
+    expect((await htmxPost(ada, "/contacts", { contact: "BradSmyth" })).text).toContain("Brad was added to your contacts.");
+  });
+
   test("contacts are one-way: Ada adding Bob does not put Ada in Bob's list", async () => {
     const { ada, bob } = await setup();
     await api(ada, "POST", "/api/v1/contacts", { youmeetId: bob.youmeetId });

@@ -80,7 +80,7 @@ export function contactPages(deps: RouteDeps) {
           visit,
           account,
           () => {
-            const added = contacts.add(account, contacts.parseTyped(body.contact));
+            const added = contacts.addTyped(account, body.contact);
             return { kind: "success", text: visit.t("contacts.added", { name: displayName(added) }) };
           },
           body.contact,
