@@ -1,7 +1,10 @@
-import { afterEach, describe, expect, test } from "bun:test";
+import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { EventStream } from "../helpers/events.ts";
 import { api, htmxPost, loginPerson, PEOPLE_FLAGS, type Person } from "../helpers/people.ts";
 import { countRows, startTestApp, type TestApp } from "../helpers/server.ts";
+
+// Real servers and streams: more than bun's default 5 s when the machine is busy.
+setDefaultTimeout(30_000);
 
 let t: TestApp;
 let streams: EventStream[] = [];
