@@ -7,6 +7,8 @@ export abstract class DomainError extends Error {
   constructor(
     readonly code: string,
     message: string,
+    /** The values in the message (a name, an ID), so pages can say it in the visitor's language. */
+    readonly vars: Readonly<Record<string, string | number>> = {},
   ) {
     super(message);
     this.name = new.target.name;

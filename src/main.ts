@@ -9,6 +9,9 @@ import { planAdmin, reportPlan } from "./cli/admin/index.ts";
 import { healthcheck } from "./cli/healthcheck.ts";
 import { purge } from "./cli/purge.ts";
 import { ConfigError, redactConfig, type Config } from "./config/config.ts";
+import { CallService } from "./contacts/calls.ts";
+import { LivePages } from "./contacts/live.ts";
+import { ContactService } from "./contacts/service.ts";
 import { DatabaseTooNewError, MigrationError, migrate } from "./db/migrate.ts";
 import { MIGRATIONS } from "./db/migrations.ts";
 import { openDatabase } from "./db/open.ts";
@@ -191,6 +194,9 @@ export async function compose(config: Config, logger: Logger, db: Database, now:
     now,
   );
   const rooms = new RoomService(stores, hub, plans, now);
+  const live = new LivePages();
+  const contacts = new ContactService(stores, live, now);
+  const calls = new CallService(stores, rooms, live, now);
   const guests = new GuestTokens(stores.secrets.getOrCreate("guest", 32, now()), now);
   const feedback = new FeedbackService(stores, now);
   const notices = new NoticeService(stores, now);
@@ -203,6 +209,9 @@ export async function compose(config: Config, logger: Logger, db: Database, now:
     rooms,
     plans,
     hub,
+    contacts,
+    calls,
+    live,
     guests,
     dataRights,
     feedback,
@@ -211,14 +220,14 @@ export async function compose(config: Config, logger: Logger, db: Database, now:
     staticDir: staticDirectory(),
     now,
   });
-  return { app, stores, sessions, login, rooms, plans, bans, hub, sfu };
+  return { app, stores, sessions, login, rooms, plans, bans, hub, sfu, contacts, calls, live };
 }
 
 async function serve(config: Config): Promise<number> {
   const logger = loggerFor(config);
   const db = openMigrated(config, logger);
   if (!db) return 1;
-  const { app, stores, hub } = await compose(config, logger, db);
+  const { app, stores, hub, calls, live } = await compose(config, logger, db);
 
   sweepExpired(stores, config, logger);
   const sweeper = setInterval(() => sweepExpired(stores, config, logger), HOUR_MS);
@@ -266,6 +275,9 @@ async function serve(config: Config): Promise<number> {
       clearInterval(ticker);
       // Stop accepting, end calls (telling everyone), let requests in flight finish, then close the database.
       await hub.closeAll();
+      // Open pages' event streams would otherwise hold the HTTP server open.
+      calls.close();
+      live.closeAll();
       await app.stop(false);
       db.close();
       logger.info("server_stopped", {});

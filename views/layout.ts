@@ -12,6 +12,7 @@ export function layout(ctx: PageContext, page: { title: string; body: SafeHtml; 
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover">
 <meta name="csrf-token" content="${ctx.csrfToken}">
+${viewer ? html`<meta name="live-events" content="/events">` : ""}
 <meta name="color-scheme" content="light dark">
 <title>${page.title} · youmeet</title>
 <link rel="icon" href="/static/favicon.svg" type="image/svg+xml">

@@ -1,8 +1,9 @@
 /**
  * Behaviour of the server-rendered pages, written here instead of inline scripts so the
  * CSP can forbid inline code and eval: CSRF header for htmx, copy buttons, the visitor's
- * language pick, and the Telegram Mini App login.
+ * language pick, the Telegram Mini App login, and live events (incoming calls).
  */
+import { initLiveEvents } from "./calls.ts";
 import { initTelegramApp } from "./telegram-app.ts";
 
 const LANGUAGE_KEY = "youmeet.language";
@@ -64,3 +65,4 @@ addCsrfHeader();
 wireCopyButtons();
 wireLanguagePicker();
 initTelegramApp(csrfToken);
+initLiveEvents();

@@ -9,6 +9,8 @@ import createFeedback from "../../migrations/0008_create_feedback.sql" with { ty
 import createServiceNotice from "../../migrations/0009_create_service_notice.sql" with { type: "text" };
 import createPlans from "../../migrations/0010_create_plans.sql" with { type: "text" };
 import createAccountBans from "../../migrations/0011_create_account_bans.sql" with { type: "text" };
+import createContacts from "../../migrations/0012_create_contacts.sql" with { type: "text" };
+import createCallSettings from "../../migrations/0013_create_call_settings.sql" with { type: "text" };
 import type { Migration } from "./migrate.ts";
 
 /**
@@ -27,4 +29,6 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 9, name: "0009_create_service_notice.sql", sql: createServiceNotice },
   { version: 10, name: "0010_create_plans.sql", sql: createPlans },
   { version: 11, name: "0011_create_account_bans.sql", sql: createAccountBans },
+  { version: 12, name: "0012_create_contacts.sql", sql: createContacts },
+  { version: 13, name: "0013_create_call_settings.sql", sql: createCallSettings },
 ];

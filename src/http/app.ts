@@ -4,6 +4,9 @@ import type { LoginService } from "../auth/login.ts";
 import type { SessionService } from "../auth/sessions.ts";
 import type { Config } from "../config/config.ts";
 import type { FeedbackService } from "../feedback/service.ts";
+import type { CallService } from "../contacts/calls.ts";
+import type { LivePages } from "../contacts/live.ts";
+import type { ContactService } from "../contacts/service.ts";
 import type { Logger } from "../log/logger.ts";
 import type { DataRights } from "../privacy/data-rights.ts";
 import type { NoticeService } from "../notices/service.ts";
@@ -11,11 +14,13 @@ import type { PlanService } from "../plans/service.ts";
 import type { RoomService } from "../rooms/service.ts";
 import type { SignalHub } from "../signal/hub.ts";
 import type { Stores } from "../store/index.ts";
+import { contactsApi } from "./api/contacts.ts";
 import { roomsApi } from "./api/rooms.ts";
 import { apiRoutes } from "./api/routes.ts";
 import { clientAddress } from "./client-address.ts";
 import { CsrfTokens, isSameOrigin } from "./csrf.ts";
 import { HttpRefusal, errorResponse } from "./errors.ts";
+import { liveEvents } from "./events.ts";
 import { HttpMetrics } from "./metrics.ts";
 import { opsRoutes } from "./ops.ts";
 import { accountPages } from "./pages/account.ts";
@@ -23,6 +28,8 @@ import { meApi } from "./api/me.ts";
 import { myDataPages } from "./pages/my-data.ts";
 import { authRoutes } from "./pages/auth.ts";
 import { feedbackRoutes } from "./pages/feedback.ts";
+import { callPages } from "./pages/calls.ts";
+import { contactPages } from "./pages/contacts.ts";
 import { publicPages } from "./pages/public.ts";
 import { roomPages } from "./pages/rooms.ts";
 import { securityHeaders } from "./security-headers.ts";
@@ -46,6 +53,9 @@ export interface AppDeps {
   rooms: RoomService;
   plans: PlanService;
   hub: SignalHub;
+  contacts: ContactService;
+  calls: CallService;
+  live: LivePages;
   guests: GuestTokens;
   dataRights: DataRights;
   feedback: FeedbackService;
@@ -120,9 +130,13 @@ export async function createApp(deps: AppDeps) {
     .use(myDataPages(shared))
     .use(roomPages(shared))
     .use(signalSocket(shared))
+    .use(contactPages(shared))
+    .use(callPages(shared))
+    .use(liveEvents(shared))
     .use(roomsApi(shared))
     .use(meApi(shared))
     .use(feedbackRoutes(shared))
+    .use(contactsApi(shared))
     .use(apiRoutes(shared));
 }
 

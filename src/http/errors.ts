@@ -1,3 +1,4 @@
+import { isMessageKey } from "../../views/i18n/index.ts";
 import { errorFragment, errorPage } from "../../views/pages/error.ts";
 import { DomainError } from "../errors.ts";
 import type { Logger } from "../log/logger.ts";
@@ -17,7 +18,8 @@ export class HttpRefusal extends Error {
   }
 }
 
-const STATUS_OF_KIND: Record<DomainError["kind"], number> = {
+/** The HTTP status of each kind of domain error. */
+export const STATUS_OF_KIND: Record<DomainError["kind"], number> = {
   bad_input: 400,
   unauthorized: 401,
   forbidden: 403,
@@ -48,8 +50,16 @@ export function errorResponse(error: unknown, visit: Visit, logger: Logger): Res
     );
   }
   const ctx = visit.pageContext();
-  const content = { title: titleFor(mapped.status, visit), message: mapped.message };
+  // Pages speak the visitor's language where the refusal has a text; the JSON API stays English.
+  const message = error instanceof DomainError ? refusalText(visit, error) : mapped.message;
+  const content = { title: titleFor(mapped.status, visit), message };
   return htmlResponse(visit.isHtmx ? errorFragment(ctx, content) : errorPage(ctx, content), mapped.status, mapped.headers);
+}
+
+/** A domain refusal in the visitor's language when there is a text for its code, else as the service said it. */
+export function refusalText(visit: Visit, error: DomainError): string {
+  const key = `error.${error.code}`;
+  return isMessageKey(key) ? visit.t(key, error.vars) : error.message;
 }
 
 /** The JSON API, and scripts that post or ask for JSON, get errors as JSON. */

@@ -20,3 +20,6 @@ export function redirectAfterPost(location: string, isHtmx: boolean, headers: Re
   if (isHtmx) return new Response(null, { status: 204, headers: { "hx-redirect": location, ...headers } });
   return new Response(null, { status: 303, headers: { location, ...headers } });
 }
+
+/** A page that needs a login sends visitors to the login page. */
+export const toLogin = () => new Response(null, { status: 303, headers: { location: "/login" } });

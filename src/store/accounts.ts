@@ -118,6 +118,17 @@ export class AccountStore {
     );
   }
 
+  /** The account that most recently logged in with this Telegram @username (any case), or null. */
+  findByUsername(username: string): Account | null {
+    return toAccount(
+      this.db
+        .query<AccountRow, [string]>(
+          `SELECT ${COLUMNS} FROM accounts WHERE username = ? COLLATE NOCASE ORDER BY updated_at DESC LIMIT 1`,
+        )
+        .get(username),
+    );
+  }
+
   /** Whether a youmeet ID is taken (the generator retries on a clash). */
   youmeetIdExists(youmeetId: string): boolean {
     return this.db.query<{ one: number }, [string]>("SELECT 1 AS one FROM accounts WHERE youmeet_id = ?").get(youmeetId) !== null;

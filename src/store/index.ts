@@ -2,6 +2,8 @@ import type { Database } from "bun:sqlite";
 import { AccountDataStore } from "./account-data.ts";
 import { AccountStore } from "./accounts.ts";
 import { FeedbackStore } from "./feedback.ts";
+import { CallStore } from "./calls.ts";
+import { ContactStore } from "./contacts.ts";
 import { LoginHashStore } from "./login-hashes.ts";
 import { NoticeStore } from "./notices.ts";
 import { BanStore } from "./bans.ts";
@@ -25,6 +27,8 @@ export interface Stores {
   plans: PlanStore;
   bans: BanStore;
   users: UserStore;
+  contacts: ContactStore;
+  calls: CallStore;
   /** Runs `fn` in one synchronous transaction. */
   transaction<T>(fn: () => T): T;
   /** True when the database answers a trivial query. */
@@ -45,6 +49,8 @@ export function createStores(db: Database): Stores {
     plans: new PlanStore(db),
     bans: new BanStore(db),
     users: new UserStore(db),
+    contacts: new ContactStore(db),
+    calls: new CallStore(db),
     transaction: <T>(fn: () => T): T => db.transaction(fn)(),
     ping: () => {
       try {

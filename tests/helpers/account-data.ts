@@ -49,7 +49,9 @@ export function rowsNaming(db: Database, accountId: number): Record<string, numb
 /** Every row of every table, to prove that a refused request changed nothing. */
 export function snapshot(db: Database): Record<string, unknown[]> {
   const names = db.query<{ name: string }, []>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all();
-  return Object.fromEntries(names.map(({ name }) => [name, db.query(`SELECT * FROM "${name}" ORDER BY rowid`).all()]));
+  // Rows in a stable order without relying on rowid (WITHOUT ROWID tables have none).
+  const rowsOf = (name: string) => db.query(`SELECT * FROM "${name}"`).all().map((row) => JSON.stringify(row)).sort();
+  return Object.fromEntries(names.map(({ name }) => [name, rowsOf(name)]));
 }
 
 /** Logs in with the dev login from a browser with this User-Agent. */

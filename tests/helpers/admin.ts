@@ -1,6 +1,7 @@
 import { expect } from "bun:test";
 import { Database } from "bun:sqlite";
 import { join } from "node:path";
+import { snapshot as snapshotOf } from "./account-data.ts";
 import { run } from "./process.ts";
 
 const MAIN = join(import.meta.dir, "../../src/main.ts");
@@ -28,8 +29,7 @@ export function expectRefusal(answer: { code: number; stdout: string; stderr: st
 export function snapshot(dataDir: string): string {
   const db = new Database(join(dataDir, "youmeet.db"), { readonly: true });
   try {
-    const tables = db.query<{ name: string }, []>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all();
-    return JSON.stringify(tables.map(({ name }) => [name, db.query(`SELECT * FROM "${name}"`).all()]));
+    return JSON.stringify(snapshotOf(db));
   } finally {
     db.close();
   }

@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { chromium, type Browser } from "playwright-core";
+import { startTestApp, type TestApp } from "./server.ts";
 
 const FLAGS = [
   "--headless",
@@ -43,4 +44,22 @@ export function freePort(): number {
   const port = probe.port!;
   probe.stop(true);
   return port;
+}
+
+/** A test app served on a free loopback port that its public URL names, with a browser for it. */
+export async function startBrowserApp(flags: string[] = ["--dev-login"]): Promise<{ t: TestApp; base: string; browser: Browser; close(): Promise<void> }> {
+  const port = freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const t = await startTestApp([...flags, "--public-url", base]);
+  t.listen(port);
+  const browser = await launchBrowser();
+  return {
+    t,
+    base,
+    browser,
+    close: async () => {
+      await browser.close();
+      t.close();
+    },
+  };
 }

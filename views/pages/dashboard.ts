@@ -17,8 +17,8 @@ export interface DashboardData {
   createdAt: number;
 }
 
-/** The logged-in home: who you are, your youmeet ID, your rooms, and your plan with this month's usage. */
-export function dashboardPage(ctx: PageContext, me: DashboardData, rooms: RoomItem[], usage?: Usage): SafeHtml {
+/** The logged-in home: who you are, your youmeet ID, your rooms, your contacts, and your plan with this month's usage. */
+export function dashboardPage(ctx: PageContext, me: DashboardData, rooms: RoomItem[], usage: Usage, contacts: SafeHtml | string = ""): SafeHtml {
   const { t } = ctx;
   const fullName = [me.firstName, me.lastName].filter(Boolean).join(" ");
   const since = new Date(me.createdAt).toLocaleDateString(ctx.lang, { year: "numeric", month: "long", day: "numeric" });
@@ -39,7 +39,8 @@ export function dashboardPage(ctx: PageContext, me: DashboardData, rooms: RoomIt
   <p class="hint">${t("dashboard.id_hint")}</p>
 </section>
 ${roomsSection(ctx, rooms)}
-${usage ? planSection(ctx, usage) : ""}
+${contacts}
+${planSection(ctx, usage)}
 <p class="card"><a href="/my-data">${t("mydata.link")}</a>: ${t("mydata.link.hint")}</p>`,
   });
 }

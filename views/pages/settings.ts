@@ -40,11 +40,11 @@ export function settingsForm(ctx: PageContext, state: SettingsState): SafeHtml {
 </form>`;
 }
 
-/** The settings page around the form, with the way to everything stored about you. */
-export function settingsPage(ctx: PageContext, state: SettingsState): SafeHtml {
+/** The settings page around the form; `more` holds further settings forms (who may call you); then the way to everything stored about you. */
+export function settingsPage(ctx: PageContext, state: SettingsState, more: SafeHtml | string = ""): SafeHtml {
   return layout(ctx, {
     title: ctx.t("settings.title"),
-    body: html`<h1>${ctx.t("settings.title")}</h1>${settingsForm(ctx, state)}
+    body: html`<h1>${ctx.t("settings.title")}</h1>${settingsForm(ctx, state)}${more}
 <p class="card"><a href="/my-data">${ctx.t("mydata.link")}</a>: ${ctx.t("mydata.link.hint")}</p>`,
   });
 }

@@ -1,3 +1,4 @@
+import { AddContact, Call, Contact, StartCall } from "./contact-schemas.ts";
 import { CreateRoom, DeleteMe, ErrorBody, ExportFile, FeedbackInvalid, FeedbackSent, Me, Profile, Room, SendFeedback, UpdateMe, Usage } from "./schemas.ts";
 
 const VERSION = "1.0.0";
@@ -34,7 +35,7 @@ export function openApiDocument(publicUrl: string, cookieName: string) {
     servers: [{ url: `${publicUrl}/api/v1` }],
     components: {
       securitySchemes: { session: { type: "apiKey", in: "cookie", name: cookieName } },
-      schemas: { Error: errorSchema, Me, Room, CreateRoom, UpdateMe, Profile, DeleteMe, ExportFile, SendFeedback, FeedbackSent, FeedbackInvalid, Usage },
+      schemas: { Error: errorSchema, Me, Room, CreateRoom, UpdateMe, Profile, DeleteMe, ExportFile, SendFeedback, FeedbackSent, FeedbackInvalid, Usage, Contact, AddContact, Call, StartCall },
     },
     security: [{ session: [] }],
     paths: {
@@ -139,6 +140,92 @@ export function openApiDocument(publicUrl: string, cookieName: string) {
             "403": errorResponse("Missing CSRF token or cross-site request."),
             "429": errorResponse("Too many messages from this address in an hour (feedback.rate_limited); see Retry-After."),
           },
+        },
+      },
+      ...contactPaths(),
+    },
+  };
+}
+
+const loggedOut = () => errorResponse("Not logged in (code auth.required).");
+const youmeetIdParameter = { name: "youmeetId", in: "path", required: true, schema: { type: "string" } };
+const callIdParameter = { name: "id", in: "path", required: true, schema: { type: "string" } };
+
+/** /contacts and /calls: adding people and ringing them. */
+function contactPaths() {
+  return {
+    "/contacts": {
+      get: {
+        summary: "Your contacts by name, with whether each has a youmeet page open now",
+        operationId: "listContacts",
+        responses: {
+          "200": json("The contacts.", { type: "object", properties: { contacts: { type: "array", items: ref("Contact") } } }),
+          "401": loggedOut(),
+        },
+      },
+      post: {
+        summary: "Add a contact by youmeet ID or by the @username of someone who has logged in here",
+        operationId: "addContact",
+        requestBody: { required: true, content: { "application/json": { schema: ref("AddContact") } } },
+        responses: {
+          "201": json("The new contact.", ref("Contact")),
+          "400": errorResponse(
+            "Neither or both fields (contact.bad_request), not an ID (contact.bad_id) or username (contact.bad_username), yourself (contact.self).",
+          ),
+          "401": loggedOut(),
+          "403": errorResponse("Contact limit reached (contact.limit_reached) or missing CSRF token."),
+          "404": errorResponse("Nobody has this ID (contact.unknown_id) or username (contact.unknown_username)."),
+          "409": errorResponse("Already a contact (contact.duplicate)."),
+        },
+      },
+    },
+    "/contacts/{youmeetId}": {
+      delete: {
+        summary: "Remove a contact",
+        operationId: "removeContact",
+        parameters: [youmeetIdParameter],
+        responses: {
+          "204": { description: "Removed." },
+          "400": errorResponse("Not a youmeet ID (contact.bad_id)."),
+          "401": loggedOut(),
+          "404": errorResponse("Not one of your contacts (contact.not_in_list)."),
+        },
+      },
+    },
+    "/calls": {
+      post: {
+        summary: "Ring someone on every youmeet page they have open (30 seconds, then missed)",
+        description:
+          "The call takes place in a room the caller owns, made on the first call to this person and reused after. " +
+          "The callee must have the caller in their contacts, unless they accept calls from anyone. " +
+          "Calling the same person while it rings answers the same call; calling someone else cancels it.",
+        operationId: "startCall",
+        requestBody: { required: true, content: { "application/json": { schema: ref("StartCall") } } },
+        responses: {
+          "201": json("The ringing call, with its room.", ref("Call")),
+          "400": errorResponse("Not an ID (contact.bad_id), or yourself (call.self)."),
+          "401": loggedOut(),
+          "403": errorResponse("Only their contacts may call (call.not_allowed), too many calls (call.rate_limited), or missing CSRF token."),
+          "404": errorResponse("Nobody has this ID (call.unknown_id)."),
+        },
+      },
+    },
+    "/calls/{id}": {
+      get: {
+        summary: "A call's state, as its caller or callee",
+        operationId: "getCall",
+        parameters: [callIdParameter],
+        responses: { "200": json("The call.", ref("Call")), "401": loggedOut(), "404": errorResponse("No such call of yours (call.not_found).") },
+      },
+      delete: {
+        summary: "End a ringing call: the caller cancels it, the callee declines it",
+        operationId: "endCall",
+        parameters: [callIdParameter],
+        responses: {
+          "200": json("The ended call.", ref("Call")),
+          "401": loggedOut(),
+          "404": errorResponse("No such call of yours (call.not_found)."),
+          "409": errorResponse("It no longer rings (call.accepted, call.declined, call.missed, call.cancelled)."),
         },
       },
     },

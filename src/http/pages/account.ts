@@ -1,12 +1,13 @@
 import { Elysia, t } from "elysia";
-import { dashboardPage } from "../../../views/pages/dashboard.ts";
+import { callSettingsForm } from "../../../views/pages/call.ts";
+import { contactsSection } from "../../../views/pages/contacts.ts";
 import { settingsForm, settingsPage, type SettingsState } from "../../../views/pages/settings.ts";
 import { supportedLanguage, type MessageKey } from "../../../views/i18n/index.ts";
 import { BadInput, DomainError } from "../../errors.ts";
 import type { Account } from "../../store/accounts.ts";
 import type { RouteDeps } from "../app.ts";
-import { roomItems } from "./rooms.ts";
-import { htmlResponse } from "../respond.ts";
+import { contactItems, dashboardFor } from "./contacts.ts";
+import { htmlResponse, toLogin } from "../respond.ts";
 import type { Visit } from "../visit.ts";
 
 const SettingsBody = t.Object({
@@ -23,8 +24,6 @@ const PROFILE_ERRORS: Record<string, MessageKey> = {
   "profile.name_control": "profile.error.profile.name_control",
 };
 
-/** A page that needs a login sends visitors to the login page. */
-export const toLogin = () => new Response(null, { status: 303, headers: { location: "/login" } });
 
 /** Pages of the logged-in person: dashboard and settings. */
 export function accountPages(deps: RouteDeps) {
@@ -35,14 +34,13 @@ export function accountPages(deps: RouteDeps) {
       const visit = visits.of(request);
       const account = visit.session?.account;
       if (!account) return toLogin();
-      const rooms = roomItems(deps.config.publicUrl, deps.rooms.list(account));
-      return htmlResponse(dashboardPage(visit.pageContext(), account, rooms, deps.plans.usage(account.id)));
+      return htmlResponse(dashboardFor(deps, visit, account, contactsSection(visit.pageContext(), contactItems(deps.contacts.list(account)))));
     })
     .get("/settings", ({ request }) => {
       const visit = visits.of(request);
       const account = visit.session?.account;
       if (!account) return toLogin();
-      return htmlResponse(settingsPage(visit.pageContext(), stateOf(account, false)));
+      return htmlResponse(settingsPage(visit.pageContext(), stateOf(account, false), callSettingsFor(deps, visit, account)));
     })
     .post(
       "/settings",
@@ -61,11 +59,11 @@ export function accountPages(deps: RouteDeps) {
         } catch (error) {
           if (!(error instanceof DomainError) || !PROFILE_ERRORS[error.code]) throw error;
           const state = { ...stateOf(account, false), displayName: body.displayName ?? null, error: visit.t(PROFILE_ERRORS[error.code]!) };
-          return respondSettings(visit, state, 400);
+          return respondSettings(deps, visit, state, 400);
         }
         // Render in the language just chosen.
         visit.refreshSession();
-        return respondSettings(visit, stateOf(visit.session!.account, true));
+        return respondSettings(deps, visit, stateOf(visit.session!.account, true));
       },
       { body: SettingsBody },
     );
@@ -75,7 +73,11 @@ function stateOf(account: Account, saved: boolean): SettingsState {
   return { language: supportedLanguage(account.language), displayName: account.displayName, telegramName: account.firstName, saved };
 }
 
-function respondSettings(visit: Visit, state: SettingsState, status = 200): Response {
+function callSettingsFor(deps: RouteDeps, visit: Visit, account: Account) {
+  return callSettingsForm(visit.pageContext(), deps.stores.calls.acceptsCallsFromAnyone(account.id), false);
+}
+
+function respondSettings(deps: RouteDeps, visit: Visit, state: SettingsState, status = 200): Response {
   const ctx = visit.pageContext();
-  return htmlResponse(visit.isHtmx ? settingsForm(ctx, state) : settingsPage(ctx, state), status);
+  return htmlResponse(visit.isHtmx ? settingsForm(ctx, state) : settingsPage(ctx, state, callSettingsFor(deps, visit, visit.session!.account)), status);
 }

@@ -4,9 +4,8 @@ import { myDataPage } from "../../../views/pages/my-data.ts";
 import type { ActiveSession } from "../../auth/sessions.ts";
 import { BadInput } from "../../errors.ts";
 import type { RouteDeps } from "../app.ts";
-import { htmlResponse, redirectAfterPost } from "../respond.ts";
+import { htmlResponse, redirectAfterPost, toLogin } from "../respond.ts";
 import type { Visit } from "../visit.ts";
-import { toLogin } from "./account.ts";
 
 const csrfField = t.Optional(t.String({ maxLength: 128 }));
 const DeleteBody = t.Object({

@@ -7,7 +7,7 @@ import type { Account } from "../../store/accounts.ts";
 import type { RouteDeps } from "../app.ts";
 import { HttpRefusal } from "../errors.ts";
 import { RateLimiter } from "../rate-limit.ts";
-import { htmlResponse, jsonResponse, redirectAfterPost } from "../respond.ts";
+import { htmlResponse, jsonResponse, redirectAfterPost, toLogin } from "../respond.ts";
 import type { Visit } from "../visit.ts";
 
 /** Rooms one account may create per minute (the room limit guards the total). */
@@ -37,7 +37,6 @@ export function roomPages(deps: RouteDeps) {
   const guestPasses = new RateLimiter(GUEST_JOINS_PER_MINUTE, 60_000, deps.now);
 
   const owner = (visit: Visit): Account | null => visit.session?.account ?? null;
-  const toLogin = () => new Response(null, { status: 303, headers: { location: "/login" } });
   /** htmx swaps the whole section; a plain form post goes back to the dashboard. */
   const answerSection = (visit: Visit, account: Account, error?: string) =>
     visit.isHtmx
