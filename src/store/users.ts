@@ -61,9 +61,4 @@ export class UserStore {
   findByUsername(username: string): UserRow[] {
     return this.db.query<Row, [string]>(`${SELECT} WHERE a.username = ? COLLATE NOCASE ORDER BY a.id`).all(username).map(toUser);
   }
-
-  /** Deletes an account; everything that refers to it cascades. False when there was none. */
-  delete(id: number): boolean {
-    return this.db.query("DELETE FROM accounts WHERE id = ?").run(id).changes === 1;
-  }
 }

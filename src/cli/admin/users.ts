@@ -165,7 +165,7 @@ export const usersGroup: AdminGroup = {
             `This deletes ${user.youmeetId} (${fullName(user)}) with its ${rooms} ${rooms === 1 ? "room" : "rooms"}, sessions and usage for good; add --yes to confirm.`,
           );
         }
-        ctx.stores.users.delete(user.id);
+        ctx.stores.transaction(() => ctx.stores.accountData.deleteAccount(user.id));
         return done(ctx, args.options.json === "true", { youmeetId: user.youmeetId, deleted: true, rooms }, `${user.youmeetId} and everything that referred to it are deleted.`);
       },
     ),
