@@ -3,6 +3,8 @@ import { startTestApp, type TestApp, type TestClient } from "./server.ts";
 
 /** A listening test app with helpers to log people in, make rooms and open room sockets. */
 export class CallHarness {
+  private readonly sockets: SignalClient[] = [];
+
   private constructor(
     readonly t: TestApp,
     readonly base: string,
@@ -38,11 +40,25 @@ export class CallHarness {
   }
 
   /** Opens the room socket as a logged-in client (or with raw headers). */
-  socket(roomId: string, who: TestClient | { guest: string }): Promise<SignalClient> {
+  async socket(roomId: string, who: TestClient | { guest: string }): Promise<SignalClient> {
     const ws = this.base.replace("http:", "ws:");
-    if ("guest" in who) return SignalClient.connect(`${ws}/r/${roomId}/ws?guest=${encodeURIComponent(who.guest)}`, { origin: this.base });
-    const cookie = [...who.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
-    return SignalClient.connect(`${ws}/r/${roomId}/ws`, { origin: this.base, cookie });
+    const socket =
+      "guest" in who
+        ? await SignalClient.connect(`${ws}/r/${roomId}/ws?guest=${encodeURIComponent(who.guest)}`, { origin: this.base })
+        : await SignalClient.connect(`${ws}/r/${roomId}/ws`, { origin: this.base, cookie: [...who.cookies].map(([k, v]) => `${k}=${v}`).join("; ") });
+    this.sockets.push(socket);
+    return socket;
+  }
+
+  /** Ada (the owner) and Grace, both joined to a new room's call. */
+  async adaAndGrace() {
+    const ada = await this.person("Ada");
+    const grace = await this.person("Grace");
+    const roomId = await this.room(ada);
+    const a = await this.socket(roomId, ada);
+    const aw = await a.join();
+    const g = await this.socket(roomId, grace);
+    return { ada, grace, roomId, a, aw, g, gw: await g.join() };
   }
 
   /** The raw answer to an upgrade attempt (for refusals). */
@@ -52,8 +68,9 @@ export class CallHarness {
     }).then((r) => r.status);
   }
 
-  /** Stops everything. */
+  /** Closes every socket it opened and stops everything. */
   close(): void {
+    for (const socket of this.sockets.splice(0)) socket.close();
     this.t.close();
   }
 }

@@ -1,0 +1,92 @@
+import { afterEach, describe, expect, test } from "bun:test";
+import { waitUntil } from "../sfu/helpers/harness.ts";
+import { CallHarness } from "../helpers/call.ts";
+import { answerNextOffer, midIn, publishOver, SyntheticSubscriber, type SyntheticPublisher } from "../helpers/media-peer.ts";
+
+/** Real peer connections on a shared 2-core machine: generous, never a speed check. */
+const MEDIA_TIMEOUT_MS = 30_000;
+
+let h: CallHarness;
+/** Synthetic peers to close before the harness. */
+const cleanups: Array<() => unknown> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  h?.close();
+});
+const keepPeer = <T extends SyntheticPublisher | SyntheticSubscriber>(p: T) => (cleanups.push(() => p.close()), p);
+
+/** Ada (owner) and Grace in one call; Ada publishes microphone and camera, Grace receives them. */
+async function publishingCall() {
+  h = await CallHarness.start();
+  const { roomId, a, aw, g, gw } = await h.adaAndGrace();
+  const publisher = keepPeer(await publishOver(a));
+  publisher.start();
+  const subscriber = keepPeer(new SyntheticSubscriber());
+  const offer = await answerNextOffer(g, subscriber, (o) => o.tracks.length === 2);
+  return { roomId, a, g, ada: aw.you.peerId, grace: gw.you.peerId, publisher, subscriber, offer };
+}
+
+describe("media over signaling, with real werift peers", () => {
+  test("publish-offer is answered; the other gets a subscribe-offer naming the tracks, answers it, and packets arrive", async () => {
+    const { a, g, ada, subscriber, offer } = await publishingCall();
+    expect(offer.tracks.map((t) => [t.peerId, t.kind, t.source]).sort()).toEqual([
+      [ada, "audio", "microphone"],
+      [ada, "video", "camera"],
+    ]);
+    const audio = midIn(offer, ada, "microphone");
+    const video = midIn(offer, ada, "camera");
+    await waitUntil(() => subscriber.packets(audio) > 5 && subscriber.packets(video) > 5, "Ada's audio and video reach Grace");
+    // The publisher itself is offered nothing: nobody else publishes.
+    await a.barrier();
+    expect(a.received.filter((m) => m.type === "subscribe-offer")).toEqual([]);
+    expect(g.received.filter((m) => m.type === "error")).toEqual([]);
+  }, MEDIA_TIMEOUT_MS);
+
+  test("ice candidates and end-of-candidates are taken; restart-ice brings a fresh offer with new ICE credentials and media keeps flowing", async () => {
+    const { g, ada, subscriber, offer } = await publishingCall();
+    g.send({ type: "ice", pc: "subscriber", candidate: { candidate: "candidate:1 1 udp 2122260223 127.0.0.1 50000 typ host", sdpMid: "0", sdpMLineIndex: 0 } });
+    g.send({ type: "ice", pc: "publisher", candidate: { candidate: "candidate:1 1 udp 2122260223 127.0.0.1 50001 typ host", sdpMid: "0" } });
+    g.send({ type: "ice", pc: "subscriber", candidate: null });
+    await g.barrier();
+    expect(g.received.filter((m) => m.type === "error")).toEqual([]);
+
+    const ufrag = (sdp: string) => sdp.match(/a=ice-ufrag:(\S+)/)?.[1];
+    g.send({ type: "restart-ice" });
+    const restarted = await answerNextOffer(g, subscriber);
+    expect(ufrag(restarted.sdp)).not.toBe(ufrag(offer.sdp));
+    const video = midIn(restarted, ada, "camera");
+    const before = subscriber.packets(video);
+    await waitUntil(() => subscriber.packets(video) > before + 10, "video flows after the ICE restart");
+  }, MEDIA_TIMEOUT_MS);
+
+  test("a malformed offer answers sfu.bad_offer, a malformed answer sfu.bad_answer and a fresh offer; the call goes on", async () => {
+    const { a, g, ada, subscriber } = await publishingCall();
+    g.send({ type: "publish-offer", sdp: "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\n", sources: {} });
+    expect(await g.next("error")).toMatchObject({ code: "sfu.bad_offer" });
+    g.send({ type: "restart-ice" });
+    await g.next("subscribe-offer");
+    g.send({ type: "subscribe-answer", sdp: "v=0\r\nnot an answer\r\n" });
+    expect(await g.next("error")).toMatchObject({ code: "sfu.bad_answer" });
+    const fresh = await answerNextOffer(g, subscriber);
+    const audio = midIn(fresh, ada, "microphone");
+    const before = subscriber.packets(audio);
+    await waitUntil(() => subscriber.packets(audio) > before + 10, "audio still flows");
+    g.send({ type: "subscribe-answer", sdp: fresh.sdp });
+    expect(await g.next("error")).toMatchObject({ code: "signal.out_of_order" });
+    g.send({ type: "chat", text: "still here" });
+    expect((await a.next("chat")).text).toBe("still here");
+  }, MEDIA_TIMEOUT_MS);
+
+  test("media-state and the active speaker reach the others; a leaving publisher's tracks are offered away", async () => {
+    const { a, g, ada, publisher } = await publishingCall();
+    publisher.audioLevel = 0;
+    expect(await g.next("active-speaker", 10_000, (m) => m.peerId === ada)).toEqual({ type: "active-speaker", peerId: ada });
+    a.send({ type: "media-state", media: { audio: true, video: false, screen: true } });
+    const updated = await g.next("participant-updated", 10_000, (m) => m.participant.peerId === ada);
+    expect(updated.participant.media).toEqual({ audio: true, video: false, screen: true });
+    a.send({ type: "leave" });
+    expect(await g.next("participant-left")).toMatchObject({ peerId: ada, reason: "left" });
+    const after = await g.next("subscribe-offer", 10_000, (o) => o.tracks.every((t) => t.peerId !== ada));
+    expect(after.tracks).toEqual([]);
+  }, MEDIA_TIMEOUT_MS);
+});
