@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { Logger } from "../log/logger.ts";
 import type { LiveCalls } from "../rooms/service.ts";
-import { SfuError, type Sfu, type SfuEvent } from "../sfu/index.ts";
+import { SfuError, type Sfu, type SfuEvent, type TrackSource } from "../sfu/index.ts";
 import { broadcast, identityKey, viewOf, type Call, type Connection, type Identity, type Participant } from "./call.ts";
 import type { ClientMessage, IceServerView, MediaStateValue } from "./protocol.ts";
 import { CloseCode } from "./protocol.ts";
@@ -107,7 +107,9 @@ export class SignalHub implements LiveCalls {
     const sfu = this.options.sfu;
     switch (message.type) {
       case "publish-offer": {
-        const sdp = await sfu.publisherOffer(participant.peerId, message.sdp, message.sources);
+        // Mids come from the client's SDP: "constructor" must not find Object.prototype's.
+        const sources = Object.assign(Object.create(null) as Record<string, TrackSource>, message.sources);
+        const sdp = await sfu.publisherOffer(participant.peerId, message.sdp, sources);
         if (!participant.gone) participant.connection.send({ type: "publish-answer", sdp });
         return;
       }

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { waitUntil } from "../sfu/helpers/harness.ts";
 import { CallHarness } from "../helpers/call.ts";
-import { answerNextOffer, midIn, publishOver, SyntheticSubscriber, type SyntheticPublisher } from "../helpers/media-peer.ts";
+import { answerNextOffer, MIC_AND_CAMERA, midIn, publishOver, SyntheticPublisher, SyntheticSubscriber } from "../helpers/media-peer.ts";
 
 /** Real peer connections on a shared 2-core machine: generous, never a speed check. */
 const MEDIA_TIMEOUT_MS = 30_000;
@@ -42,13 +42,15 @@ describe("media over signaling, with real werift peers", () => {
     expect(g.received.filter((m) => m.type === "error")).toEqual([]);
   }, MEDIA_TIMEOUT_MS);
 
-  test("ice candidates and end-of-candidates are taken; restart-ice brings a fresh offer with new ICE credentials and media keeps flowing", async () => {
+  test("ice candidates and end-of-candidates are taken, a broken one answers sfu.bad_candidate; restart-ice brings a fresh offer with new ICE credentials and media keeps flowing", async () => {
     const { g, ada, subscriber, offer } = await publishingCall();
     g.send({ type: "ice", pc: "subscriber", candidate: { candidate: "candidate:1 1 udp 2122260223 127.0.0.1 50000 typ host", sdpMid: "0", sdpMLineIndex: 0 } });
     g.send({ type: "ice", pc: "publisher", candidate: { candidate: "candidate:1 1 udp 2122260223 127.0.0.1 50001 typ host", sdpMid: "0" } });
     g.send({ type: "ice", pc: "subscriber", candidate: null });
     await g.barrier();
     expect(g.received.filter((m) => m.type === "error")).toEqual([]);
+    g.send({ type: "ice", pc: "subscriber", candidate: { candidate: "candidate:1 1 udp 1 127.0.0.1 port typ host" } });
+    expect(await g.next("error")).toMatchObject({ code: "sfu.bad_candidate" });
 
     const ufrag = (sdp: string) => sdp.match(/a=ice-ufrag:(\S+)/)?.[1];
     g.send({ type: "restart-ice" });
@@ -88,5 +90,20 @@ describe("media over signaling, with real werift peers", () => {
     expect(await g.next("participant-left")).toMatchObject({ peerId: ada, reason: "left" });
     const after = await g.next("subscribe-offer", 10_000, (o) => o.tracks.every((t) => t.peerId !== ada));
     expect(after.tracks).toEqual([]);
+  }, MEDIA_TIMEOUT_MS);
+
+  test("a mid named like an Object property still gets a source by its kind (owner mute must find the microphone)", async () => {
+    h = await CallHarness.start();
+    const { a, g, aw } = await h.adaAndGrace();
+    const publisher = keepPeer(new SyntheticPublisher(MIC_AND_CAMERA));
+    const { sdp } = await publisher.offer();
+    const renamed = sdp.replace(/a=mid:0\b/g, "a=mid:constructor").replace(/(a=group:BUNDLE) 0 /, "$1 constructor ");
+    a.send({ type: "publish-offer", sdp: renamed, sources: { "1": "camera" } });
+    await a.next("publish-answer");
+    const offer = await g.next("subscribe-offer", 10_000, (o) => o.tracks.length === 2);
+    expect(offer.tracks.map((t) => [t.peerId, t.kind, t.source]).sort()).toEqual([
+      [aw.you.peerId, "audio", "microphone"],
+      [aw.you.peerId, "video", "camera"],
+    ]);
   }, MEDIA_TIMEOUT_MS);
 });
