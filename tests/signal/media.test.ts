@@ -106,4 +106,31 @@ describe("media over signaling, with real werift peers", () => {
       [aw.you.peerId, "video", "camera"],
     ]);
   }, MEDIA_TIMEOUT_MS);
+
+  test("sockets closed while their offer is being answered leave no ports bound: later participants still get media", async () => {
+    h = await CallHarness.start();
+    const { roomId, a, grace } = await h.adaAndGrace();
+    for (let i = 0; i < 6; i++) {
+      // A tab closed right after it offered: its socket and its peer connection go at once.
+      const hasty = await h.socket(roomId, grace);
+      await hasty.join();
+      const tab = new SyntheticPublisher(MIC_AND_CAMERA);
+      const { sdp, sources } = await tab.offer();
+      hasty.send({ type: "publish-offer", sdp, sources });
+      hasty.close();
+      await tab.close();
+      await hasty.closed;
+    }
+    await waitUntil(() => h.t.hub.stats().participants === 2, "the hasty sockets are gone");
+    const g = await h.socket(roomId, grace);
+    const gw = await g.join();
+    keepPeer(await publishOver(g)).start();
+    const subscriber = keepPeer(new SyntheticSubscriber());
+    const offer = await answerNextOffer(a, subscriber);
+    // Nothing of the hasty ones was published: the first offer Ada gets is the newcomer's.
+    expect(offer.tracks.map((t) => t.peerId)).toEqual([gw.you.peerId, gw.you.peerId]);
+    const video = midIn(offer, gw.you.peerId, "camera");
+    await waitUntil(() => subscriber.packets(video) > 10, "the newcomer's video arrives");
+    expect(h.t.logLines.filter((line) => line.includes("candidates_missing"))).toEqual([]);
+  }, MEDIA_TIMEOUT_MS);
 });
