@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { CallHarness } from "../helpers/call.ts";
+import { waitUntil } from "../sfu/helpers/harness.ts";
 import type { SignalClient } from "../helpers/signal-client.ts";
 
 let h: CallHarness;
@@ -235,5 +236,29 @@ describe("malformed messages", () => {
     expect(again.participants.map((p) => p.name)).toEqual(["Ada"]);
     await a.next("participant-joined", 5000, (m) => m.participant.peerId === again.you.peerId);
     expect(h.t.hub.participantsOf(roomId).sort()).toEqual(["Ada", "Grace"]);
+  });
+});
+
+describe("media ports", () => {
+  test("when the port range is used up, the joining person is told so and the log says what to widen", async () => {
+    h = await CallHarness.start();
+    const ada = await h.person("Ada");
+    let roomId = await h.room(ada);
+    let refusal: { code: string; message: string } | null = null;
+    for (let joined = 0; !refusal && joined < 200; joined++) {
+      const s = keep(await h.socket(roomId, ada));
+      s.send({ type: "join", v: 1, media: { audio: true, video: true, screen: false } });
+      await waitUntil(() => s.received.some((m) => m.type === "welcome" || m.type === "error"), "an answer to join");
+      const answer = s.received.find((m) => m.type === "welcome" || m.type === "error")!;
+      if (answer.type === "welcome") continue;
+      if (answer.type === "error" && answer.code === "room.full") roomId = await h.room(ada, `Overflow ${joined}`);
+      else if (answer.type === "error") {
+        refusal = answer;
+        expect((await s.closed).code).toBe(4003);
+      }
+    }
+    expect(refusal).toMatchObject({ code: "sfu.ports_exhausted" });
+    expect(refusal!.message).toContain("--rtc-ports");
+    expect(h.t.logLines.some((line) => line.includes("rtc port range exhausted: widen --rtc-ports"))).toBe(true);
   });
 });
