@@ -32,6 +32,8 @@ const guests: string[] = [];
 const crashes: unknown[] = [];
 const onCrash = (error: unknown) => crashes.push(error);
 let casesSent = 0;
+/** Set when one fuzzing socket failed: the others stop at their next exchange. */
+let stopped = false;
 
 /** Runs a test body; any failure names the seed that replays it. */
 function seeded(body: () => Promise<void>): () => Promise<void> {
@@ -112,7 +114,8 @@ class Fuzzed {
   }
 
   private async until(pongs: number, cases: FuzzCase[]): Promise<ServerMessage[]> {
-    const deadline = Date.now() + 10_000;
+    // Generous: a loaded machine is slow, but no answer at all is never right.
+    const deadline = Date.now() + 30_000;
     for (;;) {
       const received = this.client.received;
       let seen = 0;
@@ -123,9 +126,12 @@ class Fuzzed {
           return answers;
         }
       }
-      const what = () => `${this.name}: after ${cases.map((c) => c.label).join(" | ")}: ${JSON.stringify(received.slice(this.cursor)).slice(0, 600)}`;
+      const what = () =>
+        `${this.name}: after ${cases.map((c) => c.label).join(" | ")}: got ${JSON.stringify(
+          received.slice(this.cursor).flatMap((m) => (m.type === "error" ? [m.code] : m.type === "pong" || m.type === "welcome" ? [m.type] : [])),
+        )}`;
       if (this.client.socket.readyState >= WebSocket.CLOSING) throw new Error(`socket closed unexpectedly; ${what()}`);
-      if (Date.now() > deadline) throw new Error(`no answer within 10 s; ${what()}`);
+      if (Date.now() > deadline) throw new Error(`no answer within 30 s (${this.client.socket.bufferedAmount} bytes unsent); ${what()}`);
       await new Promise<void>((resolve) => {
         this.wake = resolve;
         setTimeout(resolve, 200);
@@ -139,7 +145,7 @@ async function steady(client: SignalClient, state: SocketState, name: string, se
   const rng = new Rng(seed);
   const fuzzed = new Fuzzed(client, state, name);
   const pace = new Pace();
-  for (let sent = 0; sent < quota; sent += BATCH) {
+  for (let sent = 0; sent < quota && !stopped; sent += BATCH) {
     await pace.take(BATCH + 1);
     await fuzzed.exchange(Array.from({ length: BATCH }, () => nextCase(rng, state)));
   }
@@ -149,7 +155,7 @@ async function steady(client: SignalClient, state: SocketState, name: string, se
 async function recycling(who: TestClient | { guest: string }, member: boolean, name: string, seed: number, quota: number): Promise<void> {
   const rng = new Rng(seed);
   let sent = 0;
-  while (sent < quota) {
+  while (sent < quota && !stopped) {
     const client = await h.socket(roomId, who);
     const state: SocketState = { joined: false, owner: false, peerId: null, mayJoin: member, mayClose: true };
     let budget = BURST;
@@ -160,7 +166,7 @@ async function recycling(who: TestClient | { guest: string }, member: boolean, n
     }
     const fuzzed = new Fuzzed(client, state, `${name} (socket ${sent})`);
     let open = true;
-    while (open && budget > BATCH && sent < quota) {
+    while (open && budget > BATCH && sent < quota && !stopped) {
       const batch: FuzzCase[] = [];
       let over: FuzzCase | null = null;
       while (batch.length < BATCH && !over) {
@@ -180,6 +186,13 @@ async function recycling(who: TestClient | { guest: string }, member: boolean, n
     client.close();
     await client.closed;
   }
+}
+
+/** Runs the workers side by side; the first failure stops the rest, and is thrown once all have stopped. */
+async function together(workers: Array<Promise<void>>): Promise<void> {
+  const results = await Promise.allSettled(workers.map((w) => w.catch((error) => ((stopped = true), Promise.reject(error)))));
+  const failure = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+  if (failure) throw failure.reason;
 }
 
 beforeAll(async () => {
@@ -218,7 +231,7 @@ describe("signaling fuzz", () => {
     const linus = people.get("Linus")!;
     const barbara = people.get("Barbara")!;
     const edsger = people.get("Edsger")!;
-    await Promise.all([
+    await together([
       steady(owner, joined(ownerPeerId, true), "owner Ada", SEED, 250),
       steady(grace, joined(null), "member Grace", SEED + 1, 250),
       steady(guest, joined(null), "guest One", SEED + 2, 250),
