@@ -1,10 +1,10 @@
-import { afterEach, describe, expect, test } from "bun:test";
+import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { waitUntil } from "../sfu/helpers/harness.ts";
 import { CallHarness } from "../helpers/call.ts";
 import { answerNextOffer, MIC_AND_CAMERA, midIn, publishOver, SyntheticPublisher, SyntheticSubscriber } from "../helpers/media-peer.ts";
 
-/** Real peer connections on a shared 2-core machine: generous, never a speed check. */
-const MEDIA_TIMEOUT_MS = 30_000;
+// Real peer connections on a shared 2-core machine: generous, never a speed check (bun ignores bunfig's timeout).
+setDefaultTimeout(30_000);
 
 let h: CallHarness;
 /** Synthetic peers to close before the harness. */
@@ -51,7 +51,7 @@ describe("media over signaling, with real werift peers", () => {
     await a.barrier();
     expect(a.received.filter((m) => m.type === "subscribe-offer")).toEqual([]);
     expect(g.received.filter((m) => m.type === "error")).toEqual([]);
-  }, MEDIA_TIMEOUT_MS);
+  });
 
   test("ice candidates and end-of-candidates are taken, a broken one answers sfu.bad_candidate; restart-ice brings a fresh offer with new ICE credentials", async () => {
     const { g, ada, subscriber, offer } = await publishingCall();
@@ -70,7 +70,7 @@ describe("media over signaling, with real werift peers", () => {
     expect(restarted.tracks.map((t) => t.peerId)).toEqual([ada, ada]);
     await g.barrier();
     expect(g.received.filter((m) => m.type === "error")).toEqual([]);
-  }, MEDIA_TIMEOUT_MS);
+  });
 
   test("a malformed offer answers sfu.bad_offer, a malformed answer sfu.bad_answer and a fresh offer; the call goes on", async () => {
     const { a, g, ada, subscriber } = await publishingCall(false);
@@ -84,7 +84,7 @@ describe("media over signaling, with real werift peers", () => {
     expect(await g.next("error")).toMatchObject({ code: "signal.out_of_order" });
     g.send({ type: "chat", text: "still here" });
     expect((await a.next("chat")).text).toBe("still here");
-  }, MEDIA_TIMEOUT_MS);
+  });
 
   test("media-state and the active speaker reach the others; a leaving publisher's tracks are offered away", async () => {
     const { a, g, ada, publisher } = await publishingCall();
@@ -97,7 +97,7 @@ describe("media over signaling, with real werift peers", () => {
     expect(await g.next("participant-left")).toMatchObject({ peerId: ada, reason: "left" });
     const after = await g.next("subscribe-offer", 10_000, (o) => o.tracks.every((t) => t.peerId !== ada));
     expect(after.tracks).toEqual([]);
-  }, MEDIA_TIMEOUT_MS);
+  });
 
   test("a mid named like an Object property still gets a source by its kind (owner mute must find the microphone)", async () => {
     h = await CallHarness.start();
@@ -112,7 +112,7 @@ describe("media over signaling, with real werift peers", () => {
       [aw.you.peerId, "audio", "microphone"],
       [aw.you.peerId, "video", "camera"],
     ]);
-  }, MEDIA_TIMEOUT_MS);
+  });
 
   test("sockets closed while their offer is being answered leave no ports bound: later participants still get media", async () => {
     h = await CallHarness.start();
@@ -139,5 +139,5 @@ describe("media over signaling, with real werift peers", () => {
     const video = midIn(offer, gw.you.peerId, "camera");
     await waitUntil(() => subscriber.packets(video) > 10, "the newcomer's video arrives");
     expect(h.t.logLines.filter((line) => line.includes("candidates_missing"))).toEqual([]);
-  }, MEDIA_TIMEOUT_MS);
+  });
 });

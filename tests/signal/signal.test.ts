@@ -1,7 +1,10 @@
-import { afterEach, describe, expect, test } from "bun:test";
+import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { CallHarness } from "../helpers/call.ts";
 import { waitUntil } from "../sfu/helpers/harness.ts";
 import type { SignalClient } from "../helpers/signal-client.ts";
+
+// Real sockets on a shared machine; bun ignores bunfig's timeout.
+setDefaultTimeout(30_000);
 
 let h: CallHarness;
 const sockets: SignalClient[] = [];
