@@ -34,7 +34,7 @@ import { publicPages } from "./pages/public.ts";
 import { roomPages } from "./pages/rooms.ts";
 import { securityHeaders } from "./security-headers.ts";
 import { SessionCookie } from "./session-cookie.ts";
-import { signalSocket } from "./signal-socket.ts";
+import { signalSocket, WEBSOCKET_LIMITS } from "./signal-socket.ts";
 import { staticFiles } from "./static.ts";
 import { Visits } from "./visit.ts";
 
@@ -82,7 +82,7 @@ export async function createApp(deps: AppDeps) {
   const headers = securityHeaders(config.secureCookies);
   const shared = { ...deps, metrics, cookie, csrf, visits };
 
-  return new Elysia({ name: "youmeet" })
+  return new Elysia({ name: "youmeet", websocket: WEBSOCKET_LIMITS })
     .onRequest(({ request, set, server }) => {
       const peer = server?.requestIP(request)?.address ?? "unknown";
       const visit = visits.of(request, clientAddress(request, peer, config.trustProxy));

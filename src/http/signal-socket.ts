@@ -10,6 +10,13 @@ import { HttpRefusal } from "./errors.ts";
 const IDLE_TIMEOUT_SECONDS = 45;
 
 /**
+ * Limits of every WebSocket, for the root app's `websocket` option: Bun applies them per
+ * server, and Elysia silently ignores them on a route. Over maxPayloadLength Bun closes
+ * with 1009 before the message is buffered whole.
+ */
+export const WEBSOCKET_LIMITS = { maxPayloadLength: MAX_MESSAGE_BYTES, idleTimeout: IDLE_TIMEOUT_SECONDS } as const;
+
+/**
  * GET /r/:id/ws: the signaling WebSocket. The upgrade is refused with an HTTP error unless
  * the Origin is ours, the room exists, and the caller has a session or a guest pass for it.
  */
@@ -32,8 +39,6 @@ export function signalSocket(deps: RouteDeps) {
   };
 
   return new Elysia({ name: "signal-socket" }).ws("/r/:id/ws", {
-    maxPayloadLength: MAX_MESSAGE_BYTES,
-    idleTimeout: IDLE_TIMEOUT_SECONDS,
     beforeHandle({ request, params }) {
       identities.set(request, { roomId: params.id, identity: identify(request, params.id) });
     },

@@ -102,6 +102,8 @@ export class PublisherConnection {
       forbidDefaultStun(this.pc);
       const answer = await this.pc.createAnswer();
       await this.pc.setLocalDescription(answer);
+      // Closed meanwhile (the participant left): publish nothing for the others.
+      if (this.closed) throw new SfuError("sfu.closed", "the publisher connection closed during negotiation");
       this.hookTransports();
       this.checkGathering();
       this.reconcile(sources);
@@ -172,10 +174,19 @@ export class PublisherConnection {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.endTracks();
+    // An answer in flight binds its ports and adds tracks after a close that does not wait
+    // for it, and those sockets are never closed: close after it, and end what it added.
+    await this.queue.run(async () => {
+      this.endTracks();
+      await this.pc.close().catch(() => {});
+    });
+  }
+
+  private endTracks(): void {
     for (const slot of this.slots) {
       if (slot.up && !slot.up.ended) this.endTrack(slot);
     }
-    await this.pc.close().catch(() => {});
   }
 
   /** Feeds a remote track's packets to whatever UpTrack its transceiver currently has. */

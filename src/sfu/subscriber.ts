@@ -203,7 +203,8 @@ export class SubscriberConnection {
       if (slot.down) slot.down.up.removeDown(slot.down);
       slot.down = null;
     }
-    await this.pc.close().catch(() => {});
+    // An offer in flight binds its ports after a close that does not wait for it: close after it.
+    await this.queue.run(() => this.pc.close().catch(() => {}));
   }
 
   /** Schedules an offer; changes made while one is outstanding go into the next. */

@@ -5,7 +5,7 @@ import { MINUTES_WARNING_MS } from "../plans/limits.ts";
 import type { PlanService } from "../plans/service.ts";
 import type { PlanRecord } from "../store/plans.ts";
 import type { LiveCalls } from "../rooms/service.ts";
-import { SfuError, type Sfu, type SfuEvent } from "../sfu/index.ts";
+import { SfuError, type Sfu, type SfuEvent, type TrackSource } from "../sfu/index.ts";
 import { broadcast, identityKey, viewOf, type Call, type Connection, type Identity, type Participant } from "./call.ts";
 import { CallMeter } from "./meter.ts";
 import type { CallEndReason, ClientMessage, IceServerView, MediaStateValue } from "./protocol.ts";
@@ -131,8 +131,10 @@ export class SignalHub implements LiveCalls {
     const sfu = this.options.sfu;
     switch (message.type) {
       case "publish-offer": {
-        if (sendsScreen(message.sdp, message.sources)) this.checkScreenShare(call);
-        const sdp = await sfu.publisherOffer(participant.peerId, message.sdp, message.sources);
+        // Mids come from the client's SDP: "constructor" must not find Object.prototype's.
+        const sources = Object.assign(Object.create(null) as Record<string, TrackSource>, message.sources);
+        if (sendsScreen(message.sdp, sources)) this.checkScreenShare(call);
+        const sdp = await sfu.publisherOffer(participant.peerId, message.sdp, sources);
         if (!participant.gone) participant.connection.send({ type: "publish-answer", sdp });
         return;
       }

@@ -3,7 +3,7 @@ import type { Logger } from "../log/logger.ts";
 import { SfuError } from "../sfu/index.ts";
 import type { Connection, Identity, Participant } from "./call.ts";
 import type { SignalHub } from "./hub.ts";
-import { checkClientMessage, CloseCode, isProblem, PROTOCOL_VERSION, type ClientMessage } from "./protocol.ts";
+import { checkClientMessage, CloseCode, isProblem, PROTOCOL_VERSION, type ClientMessage, type ProtocolProblem } from "./protocol.ts";
 import { SignalRefusal } from "./refusal.ts";
 
 /** Messages per second a socket may send on average, and the burst it may save up. */
@@ -34,12 +34,14 @@ export class SignalSession {
     private readonly logger: Logger,
   ) {}
 
-  /** A message arrived (a string, or a value the WebSocket layer already decoded). */
-  receive(raw: unknown): void {
+  /**
+   * A message arrived: the value the WebSocket layer decoded from a JSON text frame. A string
+   * is never decoded again (that would take JSON text quoted inside JSON); bytes are refused.
+   */
+  receive(message: unknown): void {
     if (this.closed) return;
     if (!this.takeToken()) return;
-    const message = typeof raw === "string" ? parseJson(raw) : raw;
-    const checked = checkClientMessage(message);
+    const checked = ArrayBuffer.isView(message) || message instanceof ArrayBuffer ? BINARY_FRAME : checkClientMessage(message);
     if (isProblem(checked)) {
       this.connection.send({ type: "error", code: checked.code, message: checked.message });
       return;
@@ -56,6 +58,8 @@ export class SignalSession {
 
   private async process(message: ClientMessage): Promise<void> {
     if (this.closed) return;
+    // After "leave" the socket is back where it started: ping, or join again.
+    if (this.participant?.gone) this.participant = null;
     try {
       if (!this.participant) {
         if (message.type === "ping") return this.connection.send({ type: "pong" });
@@ -84,7 +88,7 @@ export class SignalSession {
         this.connection.send({ type: "error", code: error.code, message: error.message });
       } else if (error instanceof SfuError) {
         this.logger.warn("media_negotiation_failed", { room_id: this.roomId, code: error.code, message_type: message.type });
-        this.connection.send({ type: "error", code: "media.failed", message: "The media connection could not be set up; try rejoining." });
+        this.connection.send({ type: "error", ...(SFU_REFUSALS[error.code] ?? MEDIA_FAILED) });
       } else {
         this.logger.error("signal_message_failed", { room_id: this.roomId, message_type: message.type, error: error as Error });
         this.connection.send({ type: "error", code: "media.failed", message: "The server could not handle that message." });
@@ -113,10 +117,14 @@ export class SignalSession {
   }
 }
 
-function parseJson(raw: string): unknown {
-  try {
-    return JSON.parse(raw);
-  } catch {
-    return raw;
-  }
-}
+const BINARY_FRAME: ProtocolProblem = { code: "protocol.not_json", message: "Messages must be JSON objects sent as text, not binary frames." };
+
+const MEDIA_FAILED = { code: "media.failed", message: "The media connection could not be set up; try rejoining." };
+
+/** SFU refusals the browser can act on, by the SFU's code; anything else is MEDIA_FAILED. */
+const SFU_REFUSALS: Record<string, { code: string; message: string }> = {
+  "sfu.bad_offer": { code: "sfu.bad_offer", message: "The server could not use this browser's media offer." },
+  "sfu.bad_answer": { code: "sfu.bad_answer", message: "The server could not use this browser's media answer; a fresh offer follows." },
+  "sfu.bad_candidate": { code: "sfu.bad_candidate", message: "The server could not use that ICE candidate." },
+  "sfu.unexpected_answer": { code: "signal.out_of_order", message: "No media offer is waiting for an answer." },
+};

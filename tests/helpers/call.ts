@@ -23,6 +23,18 @@ export class CallHarness {
     return client;
   }
 
+  /** The account id of a logged-in client. */
+  async accountId(client: TestClient): Promise<number> {
+    const youmeetId = (await client.get("/api/v1/me")).json().youmeetId as string;
+    return this.t.stores.accounts.findByYoumeetId(youmeetId)!.id;
+  }
+
+  /** Puts a person on a plan, as `youmeet admin users set-plan` does (pro for calls larger than free allows). */
+  async onPlan(client: TestClient, plan: string): Promise<TestClient> {
+    this.t.stores.plans.setAccountPlan(await this.accountId(client), plan);
+    return client;
+  }
+
   /** Creates a room owned by `owner` and returns its id. */
   async room(owner: TestClient, name = "Standup"): Promise<string> {
     const answer = await owner.send("POST", "/api/v1/rooms", { json: { name }, headers: { "x-csrf-token": owner.csrfToken } });
@@ -48,6 +60,17 @@ export class CallHarness {
         : await SignalClient.connect(`${ws}/r/${roomId}/ws`, { origin: this.base, cookie: cookieHeader(who) });
     this.sockets.push(client);
     return client;
+  }
+
+  /** Ada (the owner) and Grace, both joined to a new room's call. */
+  async adaAndGrace() {
+    const ada = await this.person("Ada");
+    const grace = await this.person("Grace");
+    const roomId = await this.room(ada);
+    const a = await this.socket(roomId, ada);
+    const aw = await a.join();
+    const g = await this.socket(roomId, grace);
+    return { ada, grace, roomId, a, aw, g, gw: await g.join() };
   }
 
   /** The raw answer to an upgrade attempt (for refusals). */

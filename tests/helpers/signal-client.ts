@@ -61,6 +61,12 @@ export class SignalClient {
     return this.next("welcome");
   }
 
+  /** Sends `ping` and waits for its `pong`: the answers to everything sent before have arrived. */
+  async barrier(): Promise<void> {
+    this.send({ type: "ping" });
+    await this.next("pong");
+  }
+
   /** Closes the socket. */
   close(): void {
     this.socket.close();

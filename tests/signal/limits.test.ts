@@ -15,9 +15,7 @@ const media = { audio: true, video: true, screen: false };
 async function youmeetIdOf(client: TestClient): Promise<string> {
   return (await client.get("/api/v1/me")).json().youmeetId;
 }
-async function idOf(client: TestClient): Promise<number> {
-  return h.t.stores.users.findByYoumeetId(await youmeetIdOf(client))!.id;
-}
+const idOf = (client: TestClient) => h.accountId(client);
 /** Changes the free plan's limits the way `youmeet admin plans set` does. */
 function setFree(changes: Partial<{ maxRooms: number | null; maxParticipants: number | null; monthlyMinutes: number | null; screenShare: boolean }>) {
   const free = h.t.stores.plans.find("free")!;
