@@ -11,7 +11,7 @@ import { CallMeter } from "./meter.ts";
 import type { CallEndReason, ClientMessage, IceServerView, MediaStateValue } from "./protocol.ts";
 import { CloseCode } from "./protocol.ts";
 import { SignalRefusal } from "./refusal.ts";
-import { sendsScreen } from "./sending.ts";
+import { mislabelledTrack, sendsScreen } from "./sending.ts";
 
 /** What the hub needs to know about a room to admit people to its call. */
 export interface RoomInfo {
@@ -133,6 +133,13 @@ export class SignalHub implements LiveCalls {
       case "publish-offer": {
         // Mids come from the client's SDP: "constructor" must not find Object.prototype's.
         const sources = Object.assign(Object.create(null) as Record<string, TrackSource>, message.sources);
+        const mislabelled = mislabelledTrack(message.sdp, sources);
+        if (mislabelled) {
+          throw new SignalRefusal(
+            "signal.bad_sources",
+            `Track ${mislabelled.mid} is ${mislabelled.kind} but was declared as ${mislabelled.source}; send each track with its own source.`,
+          );
+        }
         if (sendsScreen(message.sdp, sources)) this.checkScreenShare(call);
         const sdp = await sfu.publisherOffer(participant.peerId, message.sdp, sources);
         if (!participant.gone) participant.connection.send({ type: "publish-answer", sdp });

@@ -77,11 +77,12 @@ const MAX_FRAME = 64 * 1024;
 const media: Gen = (r) => ({ audio: r.chance(0.5), video: r.chance(0.5), screen: r.chance(0.2) });
 const peerId: Gen = (r) => r.text(r.int(1, 64), ID_CHARS);
 /** SDP that the server must refuse as a bad offer before werift sees it. */
+const AUDIO_ONLY_SDP = "v=0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=mid:0\r\n";
 const badSdp: Gen = (r) =>
   r.pick([
     () => r.text(r.int(1, 200)),
     () => "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\n",
-    () => "v=0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=mid:0\r\n",
+    () => AUDIO_ONLY_SDP,
     () => "x".repeat(r.int(59_000, 60_000)),
   ])();
 const candidate: Gen = (r) =>
@@ -200,7 +201,12 @@ function validCase(r: Rng, state: SocketState): FuzzCase {
     message.peerId = `${peerId(r)}`.slice(0, 10);
     return answer(error("signal.no_participant"));
   }
-  if (type === "publish-offer") return answer(error("sfu.bad_offer"));
+  if (type === "publish-offer") {
+    // The one bad SDP with an m-line (audio, mid 0) is refused for its label first when mid 0 is declared as video.
+    const declared = Object.hasOwn(message.sources as object, "0") ? (message.sources as Record<string, string>)["0"] : undefined;
+    const mislabelled = message.sdp === AUDIO_ONLY_SDP && (declared === "camera" || declared === "screen");
+    return answer(error(mislabelled ? "signal.bad_sources" : "sfu.bad_offer"));
+  }
   if (type === "subscribe-answer") return answer(error("signal.out_of_order"));
   return answer({ kind: "accepted" });
 }

@@ -114,6 +114,25 @@ describe("media over signaling, with real werift peers", () => {
     ]);
   });
 
+  test("a microphone declared as a camera or screen is refused (it would escape the owner's mute); declared rightly it is published", async () => {
+    h = await CallHarness.start();
+    const { a, g, aw } = await h.adaAndGrace();
+    const publisher = keepPeer(new SyntheticPublisher(MIC_AND_CAMERA));
+    const { sdp, sources } = await publisher.offer();
+    const micMid = Object.keys(sources).find((mid) => sources[mid] === "microphone")!;
+    for (const lie of ["camera", "screen"] as const) {
+      a.send({ type: "publish-offer", sdp, sources: { ...sources, [micMid]: lie } });
+      const refusal = await a.next("error");
+      expect(refusal).toMatchObject({ code: "signal.bad_sources" });
+      expect(refusal.message).toContain(`is audio but was declared as ${lie}`);
+    }
+    expect(g.received.some((m) => m.type === "subscribe-offer" && m.tracks.length > 0)).toBe(false);
+    a.send({ type: "publish-offer", sdp, sources });
+    await a.next("publish-answer");
+    const offer = await g.next("subscribe-offer", 10_000, (o) => o.tracks.length === 2);
+    expect(offer.tracks.find((t) => t.kind === "audio")).toMatchObject({ peerId: aw.you.peerId, source: "microphone" });
+  });
+
   test("sockets closed while their offer is being answered leave no ports bound: later participants still get media", async () => {
     h = await CallHarness.start();
     const { roomId, a, grace } = await h.adaAndGrace();
