@@ -118,24 +118,54 @@ export function effectiveStunServers(pc: RTCPeerConnection): unknown[] {
     .filter((server) => server !== undefined);
 }
 
-/** Raises the receive buffer of every UDP socket the connection has bound (trap 8). */
-export function enlargeRecvBuffers(pc: RTCPeerConnection, bytes = RECV_BUFFER_BYTES): number {
-  let done = 0;
+/** The part of a node:dgram socket we touch. */
+interface UdpSocket {
+  setRecvBufferSize?: (bytes: number) => void;
+  on?: (event: "error", listener: (error: Error) => void) => void;
+}
+
+/** Every UDP socket the connection's ICE transports have bound. */
+function udpSockets(pc: RTCPeerConnection): UdpSocket[] {
+  const sockets: UdpSocket[] = [];
   for (const transport of pc.iceTransports) {
     const protocols = (transport.connection as unknown as { protocols?: unknown[] }).protocols ?? [];
     for (const protocol of protocols) {
-      const socket = (protocol as { transport?: { socket?: { setRecvBufferSize?: (n: number) => void } } })
-        .transport?.socket;
-      if (!socket?.setRecvBufferSize) continue;
-      try {
-        socket.setRecvBufferSize(bytes);
-        done++;
-      } catch {
-        // Not every platform lets us raise it (e.g. a low rmem_max); the default still works.
-      }
+      const socket = (protocol as { transport?: { socket?: UdpSocket } }).transport?.socket;
+      if (socket) sockets.push(socket);
+    }
+  }
+  return sockets;
+}
+
+/** Raises the receive buffer of every UDP socket the connection has bound (trap 8). */
+export function enlargeRecvBuffers(pc: RTCPeerConnection, bytes = RECV_BUFFER_BYTES): number {
+  let done = 0;
+  for (const socket of udpSockets(pc)) {
+    if (!socket.setRecvBufferSize) continue;
+    try {
+      socket.setRecvBufferSize(bytes);
+      done++;
+    } catch {
+      // Not every platform lets us raise it (e.g. a low rmem_max); the default still works.
     }
   }
   return done;
+}
+
+const guardedSockets = new WeakSet<UdpSocket>();
+
+/**
+ * Gives every UDP socket of the connection an error listener. werift adds none, and an
+ * "error" event without a listener is thrown: an ECONNREFUSED from the ICMP "port
+ * unreachable" that follows a closed browser tab ended the whole server process. Such
+ * errors say nothing ICE consent checks do not already notice, so they are dropped.
+ */
+export function guardSocketErrors(pc: RTCPeerConnection): void {
+  for (const socket of udpSockets(pc)) {
+    if (guardedSockets.has(socket) || !socket.on) continue;
+    guardedSockets.add(socket);
+    socket.on("error", () => {});
+  }
 }
 
 /**

@@ -55,6 +55,13 @@ export class SignalHub implements LiveCalls {
       if (call.removed.has(key)) throw new SignalRefusal("room.removed", "The owner removed you from this call.");
       if (!call.admitted.has(key)) throw new SignalRefusal("room.locked", "The owner locked this room; nobody new can join now.");
     }
+    // One participation per person: a reconnect after a silent network drop (the server has
+    // not noticed the old socket die yet) or a second tab takes the place of the old one.
+    const previous = [...call.participants.values()].find((p) => p.key === key && !p.gone);
+    if (previous) {
+      this.leave(previous, "disconnected");
+      previous.connection.close(CloseCode.replaced, "joined again elsewhere");
+    }
     if (call.participants.size >= this.options.maxParticipants) {
       throw new SignalRefusal("room.full", `This call is full: at most ${this.options.maxParticipants} people can be in it.`);
     }

@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { chromium, type Browser } from "playwright-core";
+import { startTestApp, type TestApp } from "./server.ts";
 
 const FLAGS = [
   "--headless",
@@ -43,4 +44,13 @@ export function freePort(): number {
   const port = probe.port!;
   probe.stop(true);
   return port;
+}
+
+/** The app with dev login served on a free loopback port (its public URL), and Chromium. */
+export async function startBrowserApp(): Promise<{ t: TestApp; base: string; browser: Browser }> {
+  const port = freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const t = await startTestApp(["--dev-login", "--public-url", base]);
+  t.listen(port);
+  return { t, base, browser: await launchBrowser() };
 }

@@ -10,6 +10,17 @@ afterEach(() => {
 });
 const keep = (s: SignalClient) => (sockets.push(s), s);
 
+/** A fresh server, Ada in her room's call, and Grace logged in but not yet joined. */
+async function adaInCallWithGrace() {
+  h = await CallHarness.start();
+  const ada = await h.person("Ada");
+  const grace = await h.person("Grace");
+  const roomId = await h.room(ada);
+  const a = keep(await h.socket(roomId, ada));
+  await a.join();
+  return { ada, grace, roomId, a };
+}
+
 describe("upgrade", () => {
   test("refused without Origin, from another origin, without login, for an unknown room, for guests when off", async () => {
     h = await CallHarness.start();
@@ -63,12 +74,7 @@ describe("a call", () => {
   });
 
   test("closing the socket removes the participant for the others", async () => {
-    h = await CallHarness.start();
-    const ada = await h.person("Ada");
-    const grace = await h.person("Grace");
-    const roomId = await h.room(ada);
-    const a = keep(await h.socket(roomId, ada));
-    await a.join();
+    const { ada, grace, roomId, a } = await adaInCallWithGrace();
     const g = await h.socket(roomId, grace);
     const gw = await g.join();
     g.close();
@@ -144,12 +150,7 @@ describe("owner controls", () => {
   });
 
   test("a participant reconnecting into a locked room is let back in", async () => {
-    h = await CallHarness.start();
-    const ada = await h.person("Ada");
-    const grace = await h.person("Grace");
-    const roomId = await h.room(ada);
-    const a = keep(await h.socket(roomId, ada));
-    await a.join();
+    const { ada, grace, roomId, a } = await adaInCallWithGrace();
     const g = await h.socket(roomId, grace);
     await g.join();
     a.send({ type: "lock", locked: true });
@@ -160,13 +161,31 @@ describe("owner controls", () => {
     expect((await back.join()).room.locked).toBe(true);
   });
 
+  test("joining again (a reconnect the server has not noticed yet, or a second tab) replaces the first connection", async () => {
+    const { ada, grace, roomId, a } = await adaInCallWithGrace();
+    const first = keep(await h.socket(roomId, grace));
+    const firstWelcome = await first.join();
+    await a.next("participant-joined");
+    const second = keep(await h.socket(roomId, grace));
+    const secondWelcome = await second.join();
+    expect((await first.closed).code).toBe(4004);
+    expect(await a.next("participant-left")).toMatchObject({ peerId: firstWelcome.you.peerId });
+    expect((await a.next("participant-joined")).participant.peerId).toBe(secondWelcome.you.peerId);
+    expect(secondWelcome.participants.map((p) => p.name)).toEqual(["Ada"]);
+    expect(h.t.hub.participantsOf(roomId)).toEqual(["Ada", "Grace"]);
+
+    // A guest reconnects with the same pass, so they are the same person too.
+    const token = await h.guestToken(roomId, "Visitor");
+    const guest = keep(await h.socket(roomId, { guest: token }));
+    await guest.join();
+    const again = keep(await h.socket(roomId, { guest: token }));
+    await again.join();
+    expect((await guest.closed).code).toBe(4004);
+    expect(h.t.hub.participantsOf(roomId).sort()).toEqual(["Ada", "Grace", "Visitor"]);
+  });
+
   test("ending the call, or deleting the room, ends it for everyone", async () => {
-    h = await CallHarness.start();
-    const ada = await h.person("Ada");
-    const grace = await h.person("Grace");
-    const roomId = await h.room(ada);
-    const a = keep(await h.socket(roomId, ada));
-    await a.join();
+    const { ada, grace, roomId, a } = await adaInCallWithGrace();
     const g = keep(await h.socket(roomId, grace));
     await g.join();
     a.send({ type: "end" });
