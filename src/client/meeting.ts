@@ -5,15 +5,7 @@
 
 import { Call } from "./meeting/call.ts";
 import { Prejoin, type JoinRequest } from "./meeting/prejoin.ts";
-import type { PeerMediaStats } from "./meeting/subscriber.ts";
 import { loadTexts, t } from "./meeting/texts.ts";
-
-declare global {
-  interface Window {
-    /** For tests and curious people: read-only views of the call. */
-    youmeet?: { state(): unknown; stats(): Promise<PeerMediaStats[]> };
-  }
-}
 
 function csrfToken(): string {
   return document.querySelector<HTMLMetaElement>('meta[name="csrf-token"]')?.content ?? "";
@@ -48,11 +40,6 @@ function main(): void {
   const roomId = root.dataset.roomId ?? "";
   const isOwner = root.dataset.isOwner === "true";
   let call: Call | null = null;
-  window.youmeet = {
-    state: () =>
-      call?.state() ?? { joined: false, peerId: null, you: null, participants: [], reconnecting: false, locked: false, ended: null },
-    stats: async () => (call ? call.stats() : []),
-  };
 
   const join = async (request: JoinRequest): Promise<string | null> => {
     let guestToken: (() => Promise<string>) | null = null;

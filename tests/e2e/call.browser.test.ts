@@ -75,6 +75,15 @@ describe("a call in real Chromium", () => {
         expect(await page.page.textContent("#people-badge")).toBe("3");
       }
       await allMedia(allThree());
+      // Each remote tile gets a connection-quality mark from getStats, and someone speaks.
+      for (const page of everyone()) {
+        await page.page.waitForFunction(() => {
+          const tiles = [...document.querySelectorAll('#grid .tile:not([data-self="true"])')];
+          return tiles.length === 2 && tiles.every((tile) => tile.getAttribute("data-quality") === "good");
+        }, undefined, { timeout: 20_000 });
+        expect(await page.page.getAttribute('#grid .tile:not([data-self="true"]) .quality', "title")).toBe("Connection good");
+        await page.page.waitForSelector('#grid .tile[data-speaking="true"]', { state: "attached", timeout: 20_000 });
+      }
       await expectNoProblems(everyone());
     },
     STEP_MS,
@@ -169,6 +178,25 @@ describe("a call in real Chromium", () => {
   );
 
   test(
+    "Gus turns his camera off and on: the others see the mark, then his video again",
+    async () => {
+      const gusId = await ada.peerIdOf("Gus");
+      await gus.page.click("#camera-button");
+      expect(await gus.page.getAttribute("#camera-button", "aria-pressed")).toBe("false");
+      for (const viewer of [ada, bob]) {
+        await viewer.page.waitForSelector(`#grid .tile[data-peer-id="${gusId}"][data-camera-off="true"]`, { state: "attached" });
+        expect(await viewer.page.isVisible(`#grid .tile[data-peer-id="${gusId}"] .mark.camera-off`)).toBe(true);
+        expect(await viewer.page.textContent(`#grid .tile[data-peer-id="${gusId}"] .avatar-initial`)).toBe("G");
+      }
+      await gus.page.click("#camera-button");
+      await Promise.all([ada, bob].map((viewer) => viewer.expectMedia({ Gus: { video: true, audio: true } })));
+      await ada.page.waitForSelector(`#grid .tile[data-peer-id="${gusId}"][data-camera-off="false"]`, { state: "attached" });
+      await expectNoProblems(everyone());
+    },
+    STEP_MS,
+  );
+
+  test(
     "Gus's signaling connection drops without the server noticing: his page says reconnecting, then media flows again without a reload",
     async () => {
       const gusBefore = await ada.peerIdOf("Gus");
@@ -232,12 +260,72 @@ describe("a call in real Chromium", () => {
   );
 
   test(
-    "the owner ends the call for everyone",
+    "unlocked again, Gus joins from a phone-sized screen by touch; when he closes the tab he is gone for the others",
     async () => {
+      await ada.page.click("#lock-button");
+      await ada.page.waitForFunction(() => document.getElementById("lock-state")?.textContent === "The room is open to anyone with the link.");
+      await ada.page.click("#people-panel [data-close-panel]");
+      await gus.close();
+      gus = await MeetingPage.open(browser, "Gus", { phone: true });
+      await gus.page.goto(roomUrl);
+      await gus.page.fill("#guest-name", "Gus");
+      await gus.page.tap("#join-button");
+      await gus.page.waitForSelector('#meeting[data-phase="call"]', { state: "attached" });
+      await gus.waitForTiles(["Ada", "Bob"]);
+      await allMedia(allThree());
+      const layout = await gus.page.evaluate(() => {
+        const controls = [...document.querySelectorAll<HTMLElement>(".controls .control")].map((c) => c.getBoundingClientRect());
+        return {
+          overflow: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+          controlsInside: controls.every((r) => r.left >= 0 && r.right <= window.innerWidth && r.bottom <= window.innerHeight && r.width >= 40),
+        };
+      });
+      expect(layout).toEqual({ overflow: 0, controlsInside: true });
+      await gus.page.tap("#chat-button");
+      expect(await gus.page.isVisible("#chat-input")).toBe(true);
+      await expectNoProblems(everyone());
+
+      await gus.close();
+      await ada.waitForTiles(["Bob"], 10_000);
+      await bob.waitForTiles(["Ada"], 10_000);
+    },
+    STEP_MS,
+  );
+
+  test(
+    "the owner ends the call for everyone; a deleted room's link says so",
+    async () => {
+      await ada.page.click("#people-button");
       await ada.page.click("#end-button");
       expect(await bob.waitForBanner("ended")).toBe("The call has ended.");
       expect(await ada.waitForBanner("ended")).toBe("The call has ended.");
-      await expectNoProblems(everyone());
+      await expectNoProblems([ada, bob]);
+
+      await ada.page.goto(`${base}/dashboard`);
+      await ada.page.click("#rooms li.room form.delete-room button");
+      await ada.page.waitForSelector("#rooms li.room", { state: "detached" });
+      const answer = await bob.page.goto(roomUrl);
+      expect(answer!.status()).toBe(404);
+      expect(await bob.page.textContent("main")).toContain("not found");
+    },
+    STEP_MS,
+  );
+
+  test(
+    "a browser that cannot do WebRTC is told so before joining",
+    async () => {
+      await ada.page.fill('#rooms input[name="name"]', "Later");
+      await ada.page.click('#rooms button[type="submit"]');
+      await ada.page.waitForSelector("#rooms li.room");
+      const laterUrl = base + (await ada.page.getAttribute("#rooms li.room a.room-name", "href"));
+      const old = await MeetingPage.open(browser, "Old browser");
+      await old.context.addInitScript({ content: "delete window.RTCPeerConnection;" });
+      await old.page.goto(laterUrl);
+      await old.page.waitForSelector("[data-unsupported]:not([hidden])");
+      expect(await old.page.textContent("[data-unsupported] h2")).toBe("This browser cannot join calls");
+      expect(await old.page.isVisible("#join-button")).toBe(false);
+      await expectNoProblems([old, ada]);
+      await old.close();
     },
     STEP_MS,
   );

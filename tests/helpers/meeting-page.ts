@@ -61,9 +61,13 @@ export class MeetingPage {
     page.on("dialog", (dialog) => void dialog.accept());
   }
 
-  /** A fresh context (its own cookies and storage) with the instruments installed. */
-  static async open(browser: Browser, label: string): Promise<MeetingPage> {
-    const context = await browser.newContext({ locale: "en-US", viewport: { width: 1280, height: 800 } });
+  /** A fresh context (its own cookies and storage, desktop or phone) with the instruments installed. */
+  static async open(browser: Browser, label: string, options: { phone?: boolean } = {}): Promise<MeetingPage> {
+    const context = await browser.newContext(
+      options.phone
+        ? { locale: "en-US", viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true }
+        : { locale: "en-US", viewport: { width: 1280, height: 800 } },
+    );
     await context.addInitScript({ content: INSTRUMENT });
     const page = await context.newPage();
     return new MeetingPage(label, context, page);
