@@ -35,6 +35,8 @@ export interface Call {
   readonly admitted: Set<string>;
   /** Identities the owner removed: kept out while the room is locked. */
   readonly removed: Set<string>;
+  /** The last active speaker the SFU named, so that newcomers see the highlight too. */
+  activeSpeaker: string | null;
 }
 
 /** Stable key of an identity, for admitted/removed sets. */

@@ -101,6 +101,7 @@ export class SignalHub implements LiveCalls {
       participants: others,
       iceServers: this.options.iceServersFor(participant.peerId),
     });
+    if (call.activeSpeaker) connection.send({ type: "active-speaker", peerId: call.activeSpeaker });
     broadcast(call, { type: "participant-joined", participant: viewOf(participant) }, participant.peerId);
     this.logger.info("participant_joined", { room_id: roomId, peer_id: participant.peerId, role: participant.role, size: call.participants.size });
     return participant;
@@ -210,7 +211,9 @@ export class SignalHub implements LiveCalls {
   onSfuEvent(event: SfuEvent): void {
     if (event.type === "active-speaker") {
       const call = this.calls.get(event.roomId);
-      if (call) broadcast(call, { type: "active-speaker", peerId: event.peerId });
+      if (!call) return;
+      call.activeSpeaker = event.peerId;
+      broadcast(call, { type: "active-speaker", peerId: event.peerId });
       return;
     }
     const entry = this.byPeer.get(event.peerId);
@@ -279,6 +282,7 @@ export class SignalHub implements LiveCalls {
       participants: new Map(),
       admitted: new Set(),
       removed: new Set(),
+      activeSpeaker: null,
     };
   }
 

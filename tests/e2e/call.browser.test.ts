@@ -182,7 +182,7 @@ describe("a call in real Chromium", () => {
     async () => {
       const gusId = await ada.peerIdOf("Gus");
       await gus.page.click("#camera-button");
-      expect(await gus.page.getAttribute("#camera-button", "aria-pressed")).toBe("false");
+      await gus.page.waitForSelector('#camera-button[aria-pressed="false"]');
       for (const viewer of [ada, bob]) {
         await viewer.page.waitForSelector(`#grid .tile[data-peer-id="${gusId}"][data-camera-off="true"]`, { state: "attached" });
         expect(await viewer.page.isVisible(`#grid .tile[data-peer-id="${gusId}"] .mark.camera-off`)).toBe(true);

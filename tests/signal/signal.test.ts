@@ -17,8 +17,8 @@ async function adaInCallWithGrace() {
   const grace = await h.person("Grace");
   const roomId = await h.room(ada);
   const a = keep(await h.socket(roomId, ada));
-  await a.join();
-  return { ada, grace, roomId, a };
+  const adaId = (await a.join()).you.peerId;
+  return { ada, grace, roomId, a, adaId };
 }
 
 describe("upgrade", () => {
@@ -182,6 +182,15 @@ describe("owner controls", () => {
     await again.join();
     expect((await guest.closed).code).toBe(4004);
     expect(h.t.hub.participantsOf(roomId).sort()).toEqual(["Ada", "Grace", "Visitor"]);
+  });
+
+  test("a newcomer is told who is speaking now, not only at the next change", async () => {
+    const { grace, roomId, a, adaId } = await adaInCallWithGrace();
+    h.t.hub.onSfuEvent({ type: "active-speaker", roomId, peerId: adaId });
+    expect((await a.next("active-speaker")).peerId).toBe(adaId);
+    const g = keep(await h.socket(roomId, grace));
+    await g.join();
+    expect((await g.next("active-speaker")).peerId).toBe(adaId);
   });
 
   test("ending the call, or deleting the room, ends it for everyone", async () => {
