@@ -57,7 +57,7 @@ async function startServer(): Promise<{ base: string; stop: () => void }> {
   const base = `http://127.0.0.1:${port}`;
   const root = join(import.meta.dir, "..");
   const server = Bun.spawn(
-    ["bun", "src/main.ts", "serve", "--dev-login", "--port", String(port), "--public-url", base, "--data-dir", dir, "--log-format", "json", "--log-level", "warn", "--rtc-ports", "47000-47199"],
+    [process.execPath, "src/main.ts", "serve", "--dev-login", "--port", String(port), "--public-url", base, "--data-dir", dir, "--log-format", "json", "--log-level", "warn", "--rtc-ports", "47000-47199"],
     { cwd: root, stdout: "ignore", stderr: "inherit" },
   );
   const deadline = Date.now() + 20_000;
@@ -122,7 +122,7 @@ async function pageWeight(page: Page, url: string): Promise<{ files: { url: stri
     if (type !== "script" && type !== "stylesheet") return;
     pending.push(
       response.body().then((body) => {
-        files.push({ url: new URL(response.url()).pathname, raw: body.length, gzip: Bun.gzipSync(body, { level: 6 }).length });
+        files.push({ url: new URL(response.url()).pathname, raw: body.length, gzip: Bun.gzipSync(new Uint8Array(body), { level: 6 }).length });
       }),
     );
   });
