@@ -90,7 +90,7 @@ describe("a call in real Chromium", () => {
   );
 
   test(
-    "a screen share is decoded by the others and shown as the large tile, and goes when stopped",
+    "a screen share is decoded by the others and shown as the large tile, and goes when stopped by the button or the browser's own bar",
     async () => {
       await bob.page.click("#screen-button");
       await bob.page.waitForSelector('#stage .screen-tile[data-self="true"]');
@@ -108,6 +108,20 @@ describe("a call in real Chromium", () => {
       }
       await bob.page.click("#screen-button");
       for (const viewer of [ada, gus, bob]) await viewer.page.waitForSelector("#stage", { state: "hidden", timeout: 20_000 });
+
+      // Again, stopped this time from the browser's own "stop sharing" bar, which ends the
+      // captured track (headless Chromium has no bar: the test fires the track's "ended").
+      await bob.page.click("#screen-button");
+      await ada.page.waitForSelector(`#stage .screen-tile[data-peer-id="${bobId}"]`, { timeout: 20_000 });
+      await bob.page.evaluate(() => {
+        const record = (window as unknown as { __e2e: { pcs: RTCPeerConnection[] } }).__e2e;
+        const senders = record.pcs.filter((pc) => pc.signalingState !== "closed").flatMap((pc) => pc.getSenders());
+        const screen = senders.find((sender) => sender.track?.kind === "video" && sender.track.label.startsWith("screen"))!;
+        screen.track!.dispatchEvent(new Event("ended"));
+      });
+      for (const viewer of [ada, gus, bob]) await viewer.page.waitForSelector("#stage", { state: "hidden", timeout: 20_000 });
+      expect(await bob.page.getAttribute("#screen-button", "aria-pressed")).toBe("false");
+      await Promise.all([ada, gus].map((viewer) => viewer.expectMedia({ Bob: { video: true } })));
       await expectNoProblems(everyone());
     },
     STEP_MS,
@@ -299,6 +313,8 @@ describe("a call in real Chromium", () => {
       await ada.page.click("#end-button");
       expect(await bob.waitForBanner("ended")).toBe("The call has ended.");
       expect(await ada.waitForBanner("ended")).toBe("The call has ended.");
+      // The chat of the call is gone from the page with it.
+      expect(await bob.page.locator("#chat-log .chat-line").count()).toBe(0);
       await expectNoProblems([ada, bob]);
 
       await ada.page.goto(`${base}/dashboard`);
