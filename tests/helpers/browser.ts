@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { chromium, type Browser } from "playwright-core";
 import { startTestApp, type TestApp } from "./server.ts";
 
@@ -46,8 +47,13 @@ export function freePort(): number {
   return port;
 }
 
-/** The app with dev login served on a free loopback port (its public URL), and Chromium. */
+/**
+ * The app with dev login served on a free loopback port (its public URL), and Chromium. The
+ * browser bundle is rebuilt first, so the pages run the client code as it is now.
+ */
 export async function startBrowserApp(): Promise<{ t: TestApp; base: string; browser: Browser }> {
+  const build = Bun.spawnSync([process.execPath, "scripts/build-assets.ts"], { cwd: join(import.meta.dir, "../.."), stderr: "inherit" });
+  if (build.exitCode !== 0) throw new Error("building the browser bundle (scripts/build-assets.ts) failed");
   const port = freePort();
   const base = `http://127.0.0.1:${port}`;
   const t = await startTestApp(["--dev-login", "--public-url", base]);
