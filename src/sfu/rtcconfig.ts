@@ -14,6 +14,7 @@ import {
   useREMB,
   useSdesMid,
   type PeerConfig,
+  type RTCDtlsTransport,
 } from "werift";
 import { createSocket } from "node:dgram";
 import type { IceServerConfig, VideoCodecName } from "./types.ts";
@@ -166,6 +167,40 @@ export function guardSocketErrors(pc: RTCPeerConnection): void {
     guardedSockets.add(socket);
     socket.on("error", () => {});
   }
+}
+
+/** DTLS records start with a content type of 20 to 63 (RFC 7983 demultiplexing). */
+function isDtlsRecord(data: Buffer): boolean {
+  const first = data[0] ?? 0;
+  return first >= 20 && first <= 63;
+}
+
+/**
+ * Holds the DTLS records that reach a transport before werift has started its DTLS side,
+ * and hands them over once it has. werift starts DTLS only when its own ICE check has
+ * completed, while a browser that is the DTLS client (on the connections we offer) sends its
+ * ClientHello as soon as its side of ICE works: that first ClientHello was dropped and the
+ * handshake waited for the browser's retransmission, 16-91 ms per join (bench/join.ts).
+ */
+export function keepEarlyDtls(transport: RTCDtlsTransport): void {
+  if (transport.state !== "new") return;
+  const connection = transport.iceTransport.connection;
+  // The ClientHello and its retransmissions: replayed alone, one copy went unanswered in our
+  // runs (werift logged an empty first handshake), while the held copies together were
+  // answered at once.
+  let held: Buffer[] | null = [];
+  const listening = connection.onData.subscribe((data: Buffer) => {
+    if (held && held.length < 4 && transport.state === "new" && isDtlsRecord(data)) held.push(data);
+  });
+  const watching = transport.onStateChange.subscribe((state) => {
+    if (state === "new" || !held) return;
+    const records = held;
+    held = null;
+    listening.unSubscribe();
+    watching.unSubscribe();
+    // The DTLS endpoint subscribes right after "connecting" is announced, in the same turn.
+    if (state === "connecting") queueMicrotask(() => records.forEach((data) => connection.onData.execute(data)));
+  });
 }
 
 /**
