@@ -5,32 +5,33 @@
 
 import { Call } from "./meeting/call.ts";
 import { Prejoin, type JoinRequest } from "./meeting/prejoin.ts";
-import type { PeerMediaStats } from "./meeting/subscriber.ts";
 import { loadTexts, t } from "./meeting/texts.ts";
-
-declare global {
-  interface Window {
-    /** For tests and curious people: read-only views of the call. */
-    youmeet?: { state(): unknown; stats(): Promise<PeerMediaStats[]> };
-  }
-}
 
 function csrfToken(): string {
   return document.querySelector<HTMLMetaElement>('meta[name="csrf-token"]')?.content ?? "";
 }
 
-/** Asks the server for a guest token for this room; throws a sentence for the person. */
-async function fetchGuestToken(roomId: string, name: string): Promise<string> {
+/** A guest pass for this room and when it stops being valid (ms since the epoch). */
+interface GuestPass {
+  token: string;
+  expiresAt: number;
+}
+
+/** Asks the server for a guest pass for this room; throws a sentence for the person. */
+async function fetchGuestPass(roomId: string, name: string): Promise<GuestPass> {
   const response = await fetch(`/r/${encodeURIComponent(roomId)}/guest`, {
     method: "POST",
     credentials: "same-origin",
     headers: { "content-type": "application/json", "x-csrf-token": csrfToken(), accept: "application/json" },
     body: JSON.stringify({ name }),
   });
-  const body = (await response.json().catch(() => null)) as { token?: string; error?: { message?: string } } | null;
+  const body = (await response.json().catch(() => null)) as { token?: string; expiresAt?: string; error?: { message?: string } } | null;
   if (!response.ok || !body?.token) throw new Error(body?.error?.message ?? `HTTP ${response.status}`);
-  return body.token;
+  return { token: body.token, expiresAt: Date.parse(body.expiresAt ?? "") || 0 };
 }
+
+/** Reconnects use the pass again while it is valid for another minute. */
+const PASS_MARGIN_MS = 60_000;
 
 function main(): void {
   const root = document.getElementById("meeting");
@@ -39,28 +40,22 @@ function main(): void {
   const roomId = root.dataset.roomId ?? "";
   const isOwner = root.dataset.isOwner === "true";
   let call: Call | null = null;
-  window.youmeet = {
-    state: () =>
-      call?.state() ?? { joined: false, peerId: null, you: null, participants: [], reconnecting: false, locked: false, ended: null },
-    stats: async () => (call ? call.stats() : []),
-  };
 
   const join = async (request: JoinRequest): Promise<string | null> => {
     let guestToken: (() => Promise<string>) | null = null;
     if (request.guestName !== null) {
       const name = request.guestName;
-      let first: string;
+      let pass: GuestPass;
       try {
-        first = await fetchGuestToken(roomId, name);
+        pass = await fetchGuestPass(roomId, name);
       } catch (error) {
         return t("room.guest.failed", { message: (error as Error).message });
       }
-      // The first token is used at once; a reconnect later asks for a fresh one.
-      let spare: string | null = first;
+      // Reconnects reuse the pass: the server then knows it is the same guest (back into a
+      // locked room, in place of the connection that dropped). Only an expiring one is renewed.
       guestToken = async () => {
-        const token = spare ?? (await fetchGuestToken(roomId, name));
-        spare = null;
-        return token;
+        if (pass.expiresAt - Date.now() < PASS_MARGIN_MS) pass = await fetchGuestPass(roomId, name);
+        return pass.token;
       };
     }
     call = new Call(root, { roomId, isOwner, guestToken }, request.media);

@@ -18,6 +18,7 @@ import { UpTrack, type ForwardCounters } from "./forwarder.ts";
 import {
   createPeerConnection,
   enlargeRecvBuffers,
+  guardSocketErrors,
   udpHostCandidateCount,
   forbidDefaultStun,
   type RtcSettings,
@@ -229,6 +230,7 @@ export class PublisherConnection {
       if (this.hookedTransports.has(transport)) continue;
       this.hookedTransports.add(transport);
       enlargeRecvBuffers(this.pc);
+      guardSocketErrors(this.pc);
       transport.onRtcp.subscribe((packet) => {
         if (packet.type !== RtcpSrPacket.type) return;
         const report = packet as RtcpSrPacket;

@@ -14,6 +14,7 @@ import {
   useREMB,
   useSdesMid,
   type PeerConfig,
+  type RTCDtlsTransport,
 } from "werift";
 import { createSocket } from "node:dgram";
 import type { IceServerConfig, VideoCodecName } from "./types.ts";
@@ -118,24 +119,88 @@ export function effectiveStunServers(pc: RTCPeerConnection): unknown[] {
     .filter((server) => server !== undefined);
 }
 
-/** Raises the receive buffer of every UDP socket the connection has bound (trap 8). */
-export function enlargeRecvBuffers(pc: RTCPeerConnection, bytes = RECV_BUFFER_BYTES): number {
-  let done = 0;
+/** The part of a node:dgram socket we touch. */
+interface UdpSocket {
+  setRecvBufferSize?: (bytes: number) => void;
+  on?: (event: "error", listener: (error: Error) => void) => void;
+}
+
+/** Every UDP socket the connection's ICE transports have bound. */
+function udpSockets(pc: RTCPeerConnection): UdpSocket[] {
+  const sockets: UdpSocket[] = [];
   for (const transport of pc.iceTransports) {
     const protocols = (transport.connection as unknown as { protocols?: unknown[] }).protocols ?? [];
     for (const protocol of protocols) {
-      const socket = (protocol as { transport?: { socket?: { setRecvBufferSize?: (n: number) => void } } })
-        .transport?.socket;
-      if (!socket?.setRecvBufferSize) continue;
-      try {
-        socket.setRecvBufferSize(bytes);
-        done++;
-      } catch {
-        // Not every platform lets us raise it (e.g. a low rmem_max); the default still works.
-      }
+      const socket = (protocol as { transport?: { socket?: UdpSocket } }).transport?.socket;
+      if (socket) sockets.push(socket);
+    }
+  }
+  return sockets;
+}
+
+/** Raises the receive buffer of every UDP socket the connection has bound (trap 8). */
+export function enlargeRecvBuffers(pc: RTCPeerConnection, bytes = RECV_BUFFER_BYTES): number {
+  let done = 0;
+  for (const socket of udpSockets(pc)) {
+    if (!socket.setRecvBufferSize) continue;
+    try {
+      socket.setRecvBufferSize(bytes);
+      done++;
+    } catch {
+      // Not every platform lets us raise it (e.g. a low rmem_max); the default still works.
     }
   }
   return done;
+}
+
+const guardedSockets = new WeakSet<UdpSocket>();
+
+/**
+ * Gives every UDP socket of the connection an error listener. werift adds none, and an
+ * "error" event without a listener is thrown: an ECONNREFUSED from the ICMP "port
+ * unreachable" that follows a closed browser tab ended the whole server process. Such
+ * errors say nothing ICE consent checks do not already notice, so they are dropped.
+ */
+export function guardSocketErrors(pc: RTCPeerConnection): void {
+  for (const socket of udpSockets(pc)) {
+    if (guardedSockets.has(socket) || !socket.on) continue;
+    guardedSockets.add(socket);
+    socket.on("error", () => {});
+  }
+}
+
+/** DTLS records start with a content type of 20 to 63 (RFC 7983 demultiplexing). */
+function isDtlsRecord(data: Buffer): boolean {
+  const first = data[0] ?? 0;
+  return first >= 20 && first <= 63;
+}
+
+/**
+ * Holds the DTLS records that reach a transport before werift has started its DTLS side,
+ * and hands them over once it has. werift starts DTLS only when its own ICE check has
+ * completed, while a browser that is the DTLS client (on the connections we offer) sends its
+ * ClientHello as soon as its side of ICE works: that first ClientHello was dropped and the
+ * handshake waited for the browser's retransmission, 16-91 ms per join (bench/join.ts).
+ */
+export function keepEarlyDtls(transport: RTCDtlsTransport): void {
+  if (transport.state !== "new") return;
+  const connection = transport.iceTransport.connection;
+  // The ClientHello and its retransmissions: replayed alone, one copy went unanswered in our
+  // runs (werift logged an empty first handshake), while the held copies together were
+  // answered at once.
+  let held: Buffer[] | null = [];
+  const listening = connection.onData.subscribe((data: Buffer) => {
+    if (held && held.length < 4 && transport.state === "new" && isDtlsRecord(data)) held.push(data);
+  });
+  const watching = transport.onStateChange.subscribe((state) => {
+    if (state === "new" || !held) return;
+    const records = held;
+    held = null;
+    listening.unSubscribe();
+    watching.unSubscribe();
+    // The DTLS endpoint subscribes right after "connecting" is announced, in the same turn.
+    if (state === "connecting") queueMicrotask(() => records.forEach((data) => connection.onData.execute(data)));
+  });
 }
 
 /**

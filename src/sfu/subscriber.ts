@@ -18,7 +18,7 @@ import {
   type RtcpPacket,
 } from "werift";
 import { DownTrack, type UpTrack } from "./forwarder.ts";
-import { createPeerConnection, enlargeRecvBuffers, udpHostCandidateCount, forbidDefaultStun, opusCodec, videoCodec, type RtcSettings } from "./rtcconfig.ts";
+import { createPeerConnection, enlargeRecvBuffers, guardSocketErrors, keepEarlyDtls, udpHostCandidateCount, forbidDefaultStun, opusCodec, videoCodec, type RtcSettings } from "./rtcconfig.ts";
 import { cleanRemoteSdp, isUnwantedCandidate, remoteSdpProblem, rewriteLocalCandidate, rewriteLocalSdp, type CandidatePolicy } from "./sdp.ts";
 import { SerialQueue } from "./serial.ts";
 import { SfuError, describe, type ConnectionState, type IceCandidateMessage, type SubscribedTrack, type TrackKind } from "./types.ts";
@@ -279,6 +279,8 @@ export class SubscriberConnection {
       if (this.hookedTransports.has(transport)) continue;
       this.hookedTransports.add(transport);
       enlargeRecvBuffers(this.pc);
+      guardSocketErrors(this.pc);
+      keepEarlyDtls(transport);
       transport.onRtcp.subscribe((packet) => this.handleRtcp(packet));
     }
   }

@@ -39,6 +39,8 @@ export interface Call {
   countingSince: number | null;
   /** Everyone was told the owner's minutes are about to run out. */
   minutesWarned: boolean;
+  /** The last active speaker the SFU named, so that newcomers see the highlight too. */
+  activeSpeaker: string | null;
 }
 
 /** Stable key of an identity, for admitted/removed sets. */

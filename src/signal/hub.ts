@@ -75,6 +75,13 @@ export class SignalHub implements LiveCalls {
     if (this.options.bans.standing(room.ownerId) === "banned") {
       throw new SignalRefusal("room.owner_banned", "The operator banned this room's owner, so no call can take place in it.");
     }
+    // One participation per person: a reconnect after a silent network drop (the server has
+    // not noticed the old socket die yet) or a second tab takes the place of the old one.
+    const previous = [...call.participants.values()].find((p) => p.key === key && !p.gone);
+    if (previous) {
+      this.leave(previous, "disconnected");
+      previous.connection.close(CloseCode.replaced, "joined again elsewhere");
+    }
     const plan = this.options.plans.planOf(room.ownerId);
     if (!plan) throw new SignalRefusal("room.not_found", "This room does not exist, or its owner deleted it.");
     this.options.plans.checkCallSize(plan, call.participants.size);
@@ -118,6 +125,7 @@ export class SignalHub implements LiveCalls {
       participants: others,
       iceServers: this.options.iceServersFor(participant.peerId),
     });
+    if (call.activeSpeaker) connection.send({ type: "active-speaker", peerId: call.activeSpeaker });
     broadcast(call, { type: "participant-joined", participant: viewOf(participant) }, participant.peerId);
     this.logger.info("participant_joined", { room_id: roomId, peer_id: participant.peerId, role: participant.role, size: call.participants.size });
     return participant;
@@ -312,7 +320,9 @@ export class SignalHub implements LiveCalls {
   onSfuEvent(event: SfuEvent): void {
     if (event.type === "active-speaker") {
       const call = this.calls.get(event.roomId);
-      if (call) broadcast(call, { type: "active-speaker", peerId: event.peerId });
+      if (!call) return;
+      call.activeSpeaker = event.peerId;
+      broadcast(call, { type: "active-speaker", peerId: event.peerId });
       return;
     }
     const entry = this.byPeer.get(event.peerId);
@@ -393,6 +403,7 @@ export class SignalHub implements LiveCalls {
       removed: new Set(),
       countingSince: null,
       minutesWarned: false,
+      activeSpeaker: null,
     };
   }
 

@@ -1,18 +1,14 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { Browser } from "playwright-core";
-import { freePort, launchBrowser } from "../helpers/browser.ts";
-import { startTestApp, type TestApp } from "../helpers/server.ts";
+import { startBrowserApp } from "../helpers/browser.ts";
+import type { TestApp } from "../helpers/server.ts";
 
 let browser: Browser;
 let t: TestApp;
 let base: string;
 
 beforeAll(async () => {
-  const port = freePort();
-  base = `http://127.0.0.1:${port}`;
-  t = await startTestApp(["--dev-login", "--public-url", base]);
-  t.listen(port);
-  browser = await launchBrowser();
+  ({ t, base, browser } = await startBrowserApp());
 });
 afterAll(async () => {
   await browser?.close();

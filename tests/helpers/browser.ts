@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { chromium, type Browser } from "playwright-core";
 import { startTestApp, type TestApp } from "./server.ts";
 
@@ -46,8 +47,13 @@ export function freePort(): number {
   return port;
 }
 
-/** A test app served on a free loopback port that its public URL names, with a browser for it. */
+/**
+ * A test app served on a free loopback port that its public URL names, and Chromium. The
+ * browser bundle is rebuilt first, so the pages run the client code as it is now.
+ */
 export async function startBrowserApp(flags: string[] = ["--dev-login"]): Promise<{ t: TestApp; base: string; browser: Browser; close(): Promise<void> }> {
+  const build = Bun.spawnSync([process.execPath, "scripts/build-assets.ts"], { cwd: join(import.meta.dir, "../.."), stderr: "inherit" });
+  if (build.exitCode !== 0) throw new Error("building the browser bundle (scripts/build-assets.ts) failed");
   const port = freePort();
   const base = `http://127.0.0.1:${port}`;
   const t = await startTestApp([...flags, "--public-url", base]);

@@ -14,6 +14,17 @@ afterEach(() => {
 });
 const keep = (s: SignalClient) => (sockets.push(s), s);
 
+/** A fresh server, Ada in her room's call, and Grace logged in but not yet joined. */
+async function adaInCallWithGrace() {
+  h = await CallHarness.start();
+  const ada = await h.person("Ada");
+  const grace = await h.person("Grace");
+  const roomId = await h.room(ada);
+  const a = keep(await h.socket(roomId, ada));
+  const adaId = (await a.join()).you.peerId;
+  return { ada, grace, roomId, a, adaId };
+}
+
 describe("upgrade", () => {
   test("refused without Origin, from another origin, without login, for an unknown room, for guests when off", async () => {
     h = await CallHarness.start();
@@ -67,12 +78,7 @@ describe("a call", () => {
   });
 
   test("closing the socket removes the participant for the others", async () => {
-    h = await CallHarness.start();
-    const ada = await h.person("Ada");
-    const grace = await h.person("Grace");
-    const roomId = await h.room(ada);
-    const a = keep(await h.socket(roomId, ada));
-    await a.join();
+    const { ada, grace, roomId, a } = await adaInCallWithGrace();
     const g = await h.socket(roomId, grace);
     const gw = await g.join();
     g.close();
@@ -148,12 +154,7 @@ describe("owner controls", () => {
   });
 
   test("a participant reconnecting into a locked room is let back in", async () => {
-    h = await CallHarness.start();
-    const ada = await h.person("Ada");
-    const grace = await h.person("Grace");
-    const roomId = await h.room(ada);
-    const a = keep(await h.socket(roomId, ada));
-    await a.join();
+    const { ada, grace, roomId, a } = await adaInCallWithGrace();
     const g = await h.socket(roomId, grace);
     await g.join();
     a.send({ type: "lock", locked: true });
@@ -164,13 +165,40 @@ describe("owner controls", () => {
     expect((await back.join()).room.locked).toBe(true);
   });
 
+  test("joining again (a reconnect the server has not noticed yet, or a second tab) replaces the first connection", async () => {
+    const { ada, grace, roomId, a } = await adaInCallWithGrace();
+    const first = keep(await h.socket(roomId, grace));
+    const firstWelcome = await first.join();
+    await a.next("participant-joined");
+    const second = keep(await h.socket(roomId, grace));
+    const secondWelcome = await second.join();
+    expect((await first.closed).code).toBe(4004);
+    expect(await a.next("participant-left")).toMatchObject({ peerId: firstWelcome.you.peerId });
+    expect((await a.next("participant-joined")).participant.peerId).toBe(secondWelcome.you.peerId);
+    expect(secondWelcome.participants.map((p) => p.name)).toEqual(["Ada"]);
+    expect(h.t.hub.participantsOf(roomId)).toEqual(["Ada", "Grace"]);
+
+    // A guest reconnects with the same pass, so they are the same person too.
+    const token = await h.guestToken(roomId, "Visitor");
+    const guest = keep(await h.socket(roomId, { guest: token }));
+    await guest.join();
+    const again = keep(await h.socket(roomId, { guest: token }));
+    await again.join();
+    expect((await guest.closed).code).toBe(4004);
+    expect(h.t.hub.participantsOf(roomId).sort()).toEqual(["Ada", "Grace", "Visitor"]);
+  });
+
+  test("a newcomer is told who is speaking now, not only at the next change", async () => {
+    const { grace, roomId, a, adaId } = await adaInCallWithGrace();
+    h.t.hub.onSfuEvent({ type: "active-speaker", roomId, peerId: adaId });
+    expect((await a.next("active-speaker")).peerId).toBe(adaId);
+    const g = keep(await h.socket(roomId, grace));
+    await g.join();
+    expect((await g.next("active-speaker")).peerId).toBe(adaId);
+  });
+
   test("ending the call, or deleting the room, ends it for everyone", async () => {
-    h = await CallHarness.start();
-    const ada = await h.person("Ada");
-    const grace = await h.person("Grace");
-    const roomId = await h.room(ada);
-    const a = keep(await h.socket(roomId, ada));
-    await a.join();
+    const { ada, grace, roomId, a } = await adaInCallWithGrace();
     const g = keep(await h.socket(roomId, grace));
     await g.join();
     a.send({ type: "end" });
@@ -245,18 +273,17 @@ describe("malformed messages", () => {
 describe("media ports", () => {
   test("when the port range is used up, the joining person is told so and the log says what to widen", async () => {
     h = await CallHarness.start();
-    // On pro so that the ports, not the plan's call size, run out first.
+    // On pro so that the ports, not the plan's room count, run out first. One person is in a
+    // call once (a second join replaces the first), so Ada joins a room of her own each time.
     const ada = await h.onPlan(await h.person("Ada"), "pro");
-    let roomId = await h.room(ada);
     let refusal: { code: string; message: string } | null = null;
-    for (let joined = 0; !refusal && joined < 200; joined++) {
-      const s = keep(await h.socket(roomId, ada));
+    for (let joined = 0; !refusal && joined < 90; joined++) {
+      const s = keep(await h.socket(await h.room(ada, `Room ${joined}`), ada));
       s.send({ type: "join", v: 1, media: { audio: true, video: true, screen: false } });
       await waitUntil(() => s.received.some((m) => m.type === "welcome" || m.type === "error"), "an answer to join");
       const answer = s.received.find((m) => m.type === "welcome" || m.type === "error")!;
       if (answer.type === "welcome") continue;
-      if (answer.type === "error" && answer.code === "room.full") roomId = await h.room(ada, `Overflow ${joined}`);
-      else if (answer.type === "error") {
+      if (answer.type === "error") {
         refusal = answer;
         expect((await s.closed).code).toBe(4003);
       }

@@ -12,7 +12,7 @@ import { Publisher } from "./publisher.ts";
 import { QualityMonitor, watchIce } from "./quality.ts";
 import { startScreenShare, type ScreenShare } from "./screen.ts";
 import { Signaling, type ServerMessage } from "./signaling.ts";
-import { Subscriber, type PeerMediaStats, type RemoteTrack } from "./subscriber.ts";
+import { Subscriber, type RemoteTrack } from "./subscriber.ts";
 import { t } from "./texts.ts";
 
 /** The local devices and choices the call starts with (from the pre-join form). */
@@ -34,17 +34,6 @@ export interface CallOptions {
   guestToken: (() => Promise<string>) | null;
 }
 
-/** What tests read through window.youmeet. */
-export interface CallState {
-  joined: boolean;
-  peerId: string | null;
-  you: ParticipantView | null;
-  participants: ParticipantView[];
-  reconnecting: boolean;
-  locked: boolean;
-  ended: string | null;
-}
-
 /** A connection that stays broken this long after ICE restarts makes us rejoin. */
 const ESCALATE_AFTER_MS = 12_000;
 
@@ -61,7 +50,6 @@ export class Call {
   private readonly participants = new Map<string, ParticipantView>();
   private me: ParticipantView | null = null;
   private joined = false;
-  private reconnecting = false;
   private locked = false;
   private endedAs: string | null = null;
   private lastError: { code: string; message: string } | null = null;
@@ -113,24 +101,6 @@ export class Call {
   /** Connects and joins. */
   start(): void {
     void this.signaling.connect();
-  }
-
-  /** What the tests read. */
-  state(): CallState {
-    return {
-      joined: this.joined,
-      peerId: this.me?.peerId ?? null,
-      you: this.me,
-      participants: [...this.participants.values()],
-      reconnecting: this.reconnecting,
-      locked: this.locked,
-      ended: this.endedAs,
-    };
-  }
-
-  /** Per remote participant: decoded frames and received audio packets. */
-  async stats(): Promise<PeerMediaStats[]> {
-    return this.subscriber ? this.subscriber.stats() : [];
   }
 
   /** Leaves on purpose (the Leave button, or the tab going away). */
@@ -438,7 +408,6 @@ export class Call {
 
   private setReconnecting(on: boolean): void {
     if (this.endedAs) on = false;
-    this.reconnecting = on;
     this.ui.banner("reconnecting", on && this.joined);
     this.root.dataset.reconnecting = String(on);
   }

@@ -56,6 +56,8 @@ export class Prejoin {
   private readonly microphoneToggle = element<HTMLInputElement>("join-microphone");
   private readonly guestName = element<HTMLInputElement>("guest-name");
   private handedOver = false;
+  /** The latest device work (opening the preview, switching, toggling) still running. */
+  private busy: Promise<void> = Promise.resolve();
 
   /** Binds to the page; `join` gets the choices and returns an error sentence or null. */
   constructor(
@@ -79,13 +81,13 @@ export class Prejoin {
     if (!this.form) return true; // Guests are not allowed here: only the login message shows.
     for (const select of this.root.querySelectorAll<HTMLSelectElement>("select[data-device-kind]")) {
       this.selects[select.dataset.deviceKind as DeviceKind] = select;
-      select.addEventListener("change", () => void this.deviceChosen(select.dataset.deviceKind as DeviceKind, select.value));
+      select.addEventListener("change", () => this.run(() => this.deviceChosen(select.dataset.deviceKind as DeviceKind, select.value)));
     }
     if (!speakerSelectable()) element("speaker-field")?.setAttribute("hidden", "");
     this.cameraToggle!.checked = this.media.cameraOn;
     this.microphoneToggle!.checked = this.media.microphoneOn;
-    this.cameraToggle!.addEventListener("change", () => void this.toggle("camera", this.cameraToggle!.checked));
-    this.microphoneToggle!.addEventListener("change", () => void this.toggle("microphone", this.microphoneToggle!.checked));
+    this.cameraToggle!.addEventListener("change", () => this.run(() => this.toggle("camera", this.cameraToggle!.checked)));
+    this.microphoneToggle!.addEventListener("change", () => this.run(() => this.toggle("microphone", this.microphoneToggle!.checked)));
     this.form.addEventListener("submit", (event) => {
       event.preventDefault();
       void this.submit();
@@ -93,8 +95,23 @@ export class Prejoin {
     // A click anywhere counts as the gesture the level meter's audio context waits for.
     document.addEventListener("pointerdown", () => this.meter?.resume(), { once: true });
     navigator.mediaDevices.addEventListener?.("devicechange", () => void fillDeviceSelects(this.selects));
-    await this.openPreview();
+    this.run(() => this.openPreview());
+    await this.busy;
     return true;
+  }
+
+  /** Runs device work after the work before it, so tracks are never opened twice at once. */
+  private run(work: () => Promise<void>): void {
+    this.busy = this.busy.then(work).catch(() => {});
+  }
+
+  /** Waits until no device work is running (work may queue more while we wait). */
+  private async settled(): Promise<void> {
+    let current: Promise<void>;
+    do {
+      current = this.busy;
+      await current;
+    } while (current !== this.busy);
   }
 
   /** Stops the preview's own use of the tracks (they go on into the call). */
@@ -199,7 +216,7 @@ export class Prejoin {
   }
 
   private async submit(): Promise<void> {
-    if (this.handedOver || !this.button) return;
+    if (this.handedOver || !this.button || this.button.disabled) return;
     this.meter?.resume();
     let guestName: string | null = null;
     if (this.guestName) {
@@ -214,6 +231,9 @@ export class Prejoin {
     const label = this.button.textContent;
     this.button.disabled = true;
     this.button.textContent = t("room.join.working");
+    // Someone who presses Join before the camera and microphone are open must still join
+    // with them: the call is built from the tracks we hand over now.
+    await this.settled();
     const error = await this.join({ media: this.handOver(), guestName });
     if (error) {
       this.handedOver = false;

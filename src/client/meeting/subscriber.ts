@@ -28,16 +28,6 @@ export interface SubscriberHooks {
   stateChanged(state: RTCPeerConnectionState): void;
 }
 
-/** Per remote participant: what getStats says this page decodes and receives from them. */
-export interface PeerMediaStats {
-  peerId: string;
-  videoFramesDecoded: number;
-  audioPacketsReceived: number;
-  screenFramesDecoded: number;
-  videoBytesReceived: number;
-  audioBytesReceived: number;
-}
-
 const DISCONNECTED_GRACE_MS = 2_500;
 
 /** The browser's receiving peer connection. */
@@ -88,33 +78,6 @@ export class Subscriber {
   /** The remote tracks now received. */
   tracks(): readonly RemoteTrack[] {
     return this.current;
-  }
-
-  /** Per participant counters from getStats (what the tests and quality marks read). */
-  async stats(): Promise<PeerMediaStats[]> {
-    const byPeer = new Map<string, PeerMediaStats>();
-    await Promise.all(
-      this.current.map(async (remote) => {
-        let entry = byPeer.get(remote.peerId);
-        if (!entry) {
-          entry = { peerId: remote.peerId, videoFramesDecoded: 0, audioPacketsReceived: 0, screenFramesDecoded: 0, videoBytesReceived: 0, audioBytesReceived: 0 };
-          byPeer.set(remote.peerId, entry);
-        }
-        const report = await remote.receiver.getStats().catch(() => null);
-        report?.forEach((stat: { type: string; framesDecoded?: number; packetsReceived?: number; bytesReceived?: number }) => {
-          if (stat.type !== "inbound-rtp") return;
-          if (remote.source === "camera") {
-            entry.videoFramesDecoded += stat.framesDecoded ?? 0;
-            entry.videoBytesReceived += stat.bytesReceived ?? 0;
-          } else if (remote.source === "screen") entry.screenFramesDecoded += stat.framesDecoded ?? 0;
-          else if (remote.source === "microphone") {
-            entry.audioPacketsReceived += stat.packetsReceived ?? 0;
-            entry.audioBytesReceived += stat.bytesReceived ?? 0;
-          }
-        });
-      }),
-    );
-    return [...byPeer.values()];
   }
 
   /** Closes the connection. */
