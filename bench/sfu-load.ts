@@ -11,7 +11,7 @@
  */
 
 import { RtpHeader, type RTCDtlsTransport, type RTCPeerConnection } from "werift";
-import { createPeerConnection, forbidDefaultStun } from "../src/sfu/rtcconfig.ts";
+import { createPeerConnection, enlargeRecvBuffers, forbidDefaultStun } from "../src/sfu/rtcconfig.ts";
 import type { ServerMessage } from "../src/signal/protocol.ts";
 import { TestClient } from "../tests/helpers/server.ts";
 import { SignalClient } from "../tests/helpers/signal-client.ts";
@@ -82,17 +82,29 @@ let sampleFailures = 0;
 let startedAt = 0;
 let lagMs = 0;
 
-function settings() {
-  return { ...testPeerSettings("subscriber"), portBlock: portRange };
+/** Ports per load connection (one socket per host address): its own block, as the server's ports.ts does. */
+const PORTS_PER_CONNECTION = 4;
+let nextPort = 0;
+
+/** Each connection binds in a block of its own: werift's port scan races when connections share a range. */
+function portBlock(): [number, number] {
+  if (nextPort === 0) nextPort = portRange[0];
+  const start = nextPort;
+  nextPort += PORTS_PER_CONNECTION;
+  if (nextPort - 1 > portRange[1]) throw new Error(`the load port range ${portRange.join("-")} is used up`);
+  return [start, start + PORTS_PER_CONNECTION - 1];
 }
 
 /** Opens a room socket with the room's guest pass and joins with these marks. */
 async function joinRoom(room: Room, video: boolean): Promise<SignalClient> {
   const ws = base.replace("http:", "ws:");
   const socket = await SignalClient.connect(`${ws}/r/${room.id}/ws?guest=${encodeURIComponent(room.token)}`, { origin: base });
-  await socket.join({ audio: false, video, screen: false });
+  const welcome = await socket.join({ audio: false, video, screen: false });
+  peerIds.set(socket, welcome.you.peerId);
   return socket;
 }
+
+const peerIds = new Map<SignalClient, string>();
 
 /** Applies the server's trickled candidates for one of the two connections. */
 function trickle(socket: SignalClient, pc: RTCPeerConnection, role: "publisher" | "subscriber"): void {
@@ -106,7 +118,7 @@ function trickle(socket: SignalClient, pc: RTCPeerConnection, role: "publisher" 
 
 async function addPublisher(room: Room): Promise<void> {
   const socket = await joinRoom(room, true);
-  const pc = createPeerConnection({ ...testPeerSettings("publisher"), portBlock: portRange });
+  const pc = createPeerConnection({ ...testPeerSettings("publisher"), portBlock: portBlock() });
   const transceiver = pc.addTransceiver("video", { direction: "sendonly" });
   trickle(socket, pc, "publisher");
   forbidDefaultStun(pc);
@@ -131,6 +143,7 @@ async function addPublisher(room: Room): Promise<void> {
   };
   pc.connectionStateChange.subscribe((state) => {
     if (state === "connected") publisher.transport = pc.dtlsTransports[0] ?? null;
+    if (state === "failed" || state === "disconnected") console.error(`bench publisher ${peerIds.get(socket)} connection ${state}`);
   });
   room.publishers.push(publisher);
 }
@@ -202,15 +215,18 @@ function countAtSocket(subscriber: Subscriber): void {
 
 async function addSubscriber(room: Room): Promise<void> {
   const socket = await joinRoom(room, false);
-  const pc = createPeerConnection(settings());
+  const pc = createPeerConnection({ ...testPeerSettings("subscriber"), portBlock: portBlock() });
   const subscriber: Subscriber = { pc, socket, ssrcs: [], counts: [], streamsWanted: room.publishers.length };
   trickle(socket, pc, "subscriber");
   let counting = false;
   pc.connectionStateChange.subscribe((state) => {
     if (state === "connected" && !counting) {
       counting = true;
+      // A starved load process must not drop what the server sent (trap 8 applies here too).
+      enlargeRecvBuffers(pc);
       countAtSocket(subscriber);
     }
+    if (state === "failed" || state === "disconnected") console.error(`bench subscriber ${peerIds.get(socket)} connection ${state}`);
   });
   // Every subscribe-offer (there is one per change of tracks) gets an answer.
   void (async () => {

@@ -205,6 +205,9 @@ async function ladder(root: string, options: Options): Promise<Row[]> {
   } finally {
     await load.call({ cmd: "stop" }).catch(() => {});
     load.process.kill();
+    // Peers vanishing without a goodbye (ICMP port unreachable) must not take the server down.
+    await Bun.sleep(2000);
+    if (server.exitCode !== null) console.error(`the server exited (${server.exitCode}) after the load generator went away`);
     server.kill("SIGTERM");
     await server.exited;
     rmSync(dataDir, { recursive: true, force: true });
