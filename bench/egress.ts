@@ -5,7 +5,9 @@
  *
  *   werift        RTCDtlsTransport.sendRtp (what the forwarder did before)
  *   protect       our SrtpProtector + werift's ICE send chain
- *   lean          our SrtpProtector + the native UDP send (src/sfu/egress.ts, what it does now)
+ *   lean-1        our SrtpProtector + the native UDP send, one packet per sendmmsg (an idle server)
+ *   lean-4        the same, four packets per socket per sendmmsg (src/sfu/egress.ts + batch.ts
+ *                 under load; in bench/sfu.ts bursts of a frame's packets reach one socket)
  *   protect-only  our SrtpProtector, nothing sent (the crypto's share)
  *   send-only     the native UDP send of ready bytes (the kernel's and Bun's share)
  *
@@ -17,6 +19,7 @@
  */
 
 import { RtpHeader, RtpPacket, SrtpSession, type RTCDtlsTransport } from "werift";
+import { flushBatches } from "../src/sfu/batch.ts";
 import { RtpEgress, nativeUdpOf } from "../src/sfu/egress.ts";
 import { SRTP_AES128_CM_HMAC_SHA1_80, SrtpProtector, writeRtpHeader } from "../src/sfu/srtp.ts";
 import { createPeerConnection, forbidDefaultStun } from "../src/sfu/rtcconfig.ts";
@@ -96,9 +99,15 @@ const variants: Record<string, Variant> = {
     const length = protect(transport, packet, seq);
     void transport.iceTransport.connection.send(Buffer.from(scratch.subarray(0, length))).catch(() => {});
   },
-  lean(transport, packet, seq) {
+  "lean-1"(transport, packet, seq) {
     const h = packet.header;
     egress.send(transport, packet, h.payloadType, seq, h.timestamp, h.ssrc, 0);
+    flushBatches();
+  },
+  "lean-4"(transport, packet, seq) {
+    const h = packet.header;
+    egress.send(transport, packet, h.payloadType, seq, h.timestamp, h.ssrc, 0);
+    if (seq % 4 === 0) flushBatches();
   },
   "protect-only"(transport, packet, seq) {
     protect(transport, packet, seq);

@@ -99,7 +99,9 @@ function portBlock(): [number, number] {
 async function joinRoom(room: Room, video: boolean): Promise<SignalClient> {
   const ws = base.replace("http:", "ws:");
   const socket = await SignalClient.connect(`${ws}/r/${room.id}/ws?guest=${encodeURIComponent(room.token)}`, { origin: base });
-  const welcome = await socket.join({ audio: false, video, screen: false });
+  // The shared machine can be slow to answer; a browser would wait as well.
+  socket.send({ type: "join", v: 1, media: { audio: false, video, screen: false } });
+  const welcome = await socket.next("welcome", 60_000);
   peerIds.set(socket, welcome.you.peerId);
   return socket;
 }

@@ -6,10 +6,11 @@
  * server's CPU % and RSS, and CPU microseconds per forwarded packet.
  *
  *   bun bench/sfu.ts [--steps 50,100,150,200,250,300] [--publishers 5] [--window 10]
- *                    [--windows 3] [--server-root DIR]... [--runs 1] [--no-pin]
+ *                    [--windows 3] [--server-root DIR]... [--runs 1] [--no-pin] [--profile DIR]
  *
  * With several --server-root (another checkout, e.g. the baseline), the ladder runs for each
- * in turn, --runs times, so that ratios come from one run on one machine state.
+ * in turn, --runs times, so that ratios come from one run on one machine state. --profile
+ * writes the server's CPU profile (Bun's markdown summary) into DIR when it stops.
  */
 
 import { mkdtempSync, rmSync } from "node:fs";
@@ -33,10 +34,11 @@ interface Options {
   roots: string[];
   runs: number;
   pin: boolean;
+  profileDir: string | null;
 }
 
 function parseOptions(argv: string[]): Options {
-  const options: Options = { steps: [50, 100, 150, 200, 250, 300], publishers: 5, windowSeconds: 10, windows: 3, roots: [], runs: 1, pin: true };
+  const options: Options = { steps: [50, 100, 150, 200, 250, 300], publishers: 5, windowSeconds: 10, windows: 3, roots: [], runs: 1, pin: true, profileDir: null };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const value = () => {
@@ -51,6 +53,7 @@ function parseOptions(argv: string[]): Options {
     else if (arg === "--server-root") options.roots.push(resolve(value()));
     else if (arg === "--runs") options.runs = Number(value());
     else if (arg === "--no-pin") options.pin = false;
+    else if (arg === "--profile") options.profileDir = resolve(value());
     else throw new Error(`unknown option ${arg}`);
   }
   if (options.roots.length === 0) options.roots.push(resolve(import.meta.dir, ".."));
@@ -182,7 +185,8 @@ async function ladder(root: string, options: Options): Promise<Row[]> {
   const dataDir = mkdtempSync(join(tmpdir(), "youmeet-bench-"));
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const serverArgs = [BUN, join(root, "src/main.ts"), "serve", "--host", "127.0.0.1", "--port", String(port), "--data-dir", dataDir];
+  const profile = options.profileDir ? ["--cpu-prof-md", `--cpu-prof-dir=${options.profileDir}`] : [];
+  const serverArgs = [BUN, ...profile, join(root, "src/main.ts"), "serve", "--host", "127.0.0.1", "--port", String(port), "--data-dir", dataDir];
   serverArgs.push("--public-url", base, "--dev-login", "--rtc-ports", SERVER_PORTS.join("-"), "--log-level", "warn", "--log-format", "json");
   const server = Bun.spawn(pinned(0, serverArgs, options.pin), { cwd: root, stdio: ["ignore", "ignore", "inherit"] });
   const load = new Load(options.pin);

@@ -1,9 +1,10 @@
 /**
- * The lowest send that is still correct: RTP for one subscriber goes from our scratch buffer,
- * SRTP-protected with the keys werift's DTLS handshake derived, straight to the UDP socket of
- * the ICE pair werift nominated. werift's RTCDtlsTransport.sendRtp costs about three times
- * as much (header object serialised, SRTP through fresh cipher and HMAC objects, three
- * nested async sends, an address check and a DNS-lookup closure per packet in node:dgram).
+ * The lowest send that is still correct: RTP for one subscriber is written and SRTP-protected
+ * (with the keys werift's DTLS handshake derived) into the batch slab, and leaves with the
+ * turn's other packets for the same socket (batch.ts) from the UDP socket of the ICE pair
+ * werift nominated. werift's RTCDtlsTransport.sendRtp serialises a header object, protects
+ * through fresh cipher and HMAC objects with a BigInt counter, and goes through three nested
+ * async sends and node:dgram's DNS-lookup path for every packet (bench/egress.ts measures).
  *
  * Everything else stays werift's: ICE (checks, consent, restarts), DTLS, SRTCP (SR, PLI,
  * REMB, NACK arrive and leave through it). The send is refused while werift would refuse it
@@ -12,6 +13,7 @@
  */
 
 import { RtpHeader, type RTCDtlsTransport, type RtpPacket } from "werift";
+import { enqueue, queueFor, reserve, type NativeUdp, type Queue } from "./batch.ts";
 import { SRTP_OVERHEAD, SrtpProtector, writeRtpHeader } from "./srtp.ts";
 
 /** What we read of werift's ICE connection (not in its public types). */
@@ -26,21 +28,13 @@ interface SrtpSessionKeys {
   localContext: { profile: number; srtpSessionKey: Buffer; srtpSessionSalt: Buffer; srtpSessionAuthTag?: Buffer };
 }
 
-/** Bun's native UDP socket under node:dgram: a synchronous send that copies the bytes. */
-interface NativeUdp {
-  send(data: Uint8Array, port: number, address: string): boolean;
-}
-
-/** Scratch space shared by every send: the hot path is synchronous, one packet at a time. */
-let scratch = Buffer.alloc(2048);
-
 /** Finds the native socket inside a node:dgram socket (Bun keeps it in a symbol-keyed state). */
 export function nativeUdpOf(socket: object | undefined): NativeUdp | null {
   if (!socket) return null;
   for (const symbol of Object.getOwnPropertySymbols(socket)) {
-    const state = (socket as Record<symbol, { handle?: { socket?: { send?: unknown } } } | undefined>)[symbol];
+    const state = (socket as Record<symbol, { handle?: { socket?: { send?: unknown; sendMany?: unknown } } } | undefined>)[symbol];
     const native = state?.handle?.socket;
-    if (native && typeof native.send === "function") return native as NativeUdp;
+    if (native && typeof native.send === "function" && typeof native.sendMany === "function") return native as NativeUdp;
   }
   return null;
 }
@@ -51,7 +45,7 @@ export class RtpEgress {
   private session: unknown = null;
   private protector: SrtpProtector | null = null;
   private pair: unknown = null;
-  private native: NativeUdp | null = null;
+  private queue: Queue | null = null;
   private address = "";
   private port = 0;
 
@@ -78,24 +72,16 @@ export class RtpEgress {
     }
     const csrc = header.csrc;
     const payload = packet.payload;
-    const needed = 12 + 4 * csrc.length + payload.length + SRTP_OVERHEAD + 4;
-    if (scratch.length < needed) scratch = Buffer.alloc(needed * 2);
-    const out = scratch;
+    const out = reserve(12 + 4 * csrc.length + payload.length + SRTP_OVERHEAD + 4);
     const headerBytes = writeRtpHeader(out, header.marker, payloadType, sequenceNumber, timestamp, ssrc, csrc);
     const length = protector.protect(out, headerBytes, payload, ssrc, sequenceNumber, roc);
-    const native = this.native;
-    if (native === null) {
+    if (this.queue === null) {
       // ICE-TCP or an unknown socket: werift's send is asynchronous, so it gets its own copy.
       void connection.send(Buffer.from(out.subarray(0, length))).catch(() => {});
       return true;
     }
-    try {
-      return native.send(out.subarray(0, length), this.port, this.address);
-    } catch {
-      // The socket closed under us (peer leaving); the next packet sees the new pair or none.
-      this.pair = null;
-      return false;
-    }
+    enqueue(this.queue, out, length, this.port, this.address);
+    return true;
   }
 
   private useSession(transport: RTCDtlsTransport, session: unknown): void {
@@ -118,7 +104,8 @@ export class RtpEgress {
   private usePair(pair: IceConnection["nominated"]): void {
     this.pair = pair;
     const udp = pair?.protocol.type === "stun" && pair.protocol.transport?.type === "udp" ? pair.protocol.transport : null;
-    this.native = udp && !udp.closed ? nativeUdpOf(udp.socket) : null;
+    const native = udp && !udp.closed ? nativeUdpOf(udp.socket) : null;
+    this.queue = native ? queueFor(native) : null;
     this.address = pair?.remoteAddr[0] ?? "";
     this.port = pair?.remoteAddr[1] ?? 0;
   }

@@ -1,12 +1,14 @@
 /**
  * The lean egress path: our RTP header writer and SRTP protection must give exactly the bytes
  * werift's own SrtpSession gives (both profiles, rollover, CSRCs), and werift must decrypt
- * them; the native UDP send must copy the bytes before the scratch buffer is reused.
+ * them; the native UDP sends must copy the bytes before the buffers are reused, and batches
+ * leave once per socket per turn of the event loop.
  */
 
 import { expect, test } from "bun:test";
 import { createSocket } from "node:dgram";
 import { RtpHeader, SrtpSession } from "werift";
+import { batchStats, enqueue, queueFor, reserve } from "../../src/sfu/batch.ts";
 import { nativeUdpOf } from "../../src/sfu/egress.ts";
 import { SRTP_AEAD_AES_128_GCM, SRTP_AES128_CM_HMAC_SHA1_80, SRTP_OVERHEAD, SrtpProtector, rolloverFor, writeRtpHeader } from "../../src/sfu/srtp.ts";
 
@@ -125,5 +127,35 @@ test("the native UDP send under node:dgram copies the bytes at once, so the scra
   while (got.length < 5 && Date.now() < deadline) await Bun.sleep(10);
   expect(got.map((b) => [b.length, b[0]])).toEqual([0, 1, 2, 3, 4].map((i) => [10 + i, i]));
   sender.close();
+  receiver.close();
+});
+
+test("datagrams queued for two sockets in one turn leave in one sendmmsg each, in order, and the slab is reused", async () => {
+  const receiver = createSocket("udp4");
+  const got: number[] = [];
+  receiver.on("message", (data) => got.push(data[0]!));
+  await new Promise<void>((resolve) => receiver.bind(0, "127.0.0.1", () => resolve()));
+  const senders = [createSocket("udp4"), createSocket("udp4")];
+  for (const s of senders) await new Promise<void>((resolve) => s.bind(0, "127.0.0.1", () => resolve()));
+  const queues = senders.map((s) => queueFor(nativeUdpOf(s)!));
+  const port = receiver.address().port;
+  for (let turn = 0; turn < 2; turn++) {
+    const calls = batchStats.calls;
+    for (let i = 0; i < 6; i++) {
+      const out = reserve(100);
+      out.fill(turn * 10 + i);
+      enqueue(queues[i % 2]!, out, 20 + i, port, "127.0.0.1");
+    }
+    // Nothing leaves before the turn ends; then one call per socket.
+    expect(batchStats.calls).toBe(calls);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(batchStats.calls).toBe(calls + 2);
+  }
+  const deadline = Date.now() + 5000;
+  while (got.length < 12 && Date.now() < deadline) await Bun.sleep(10);
+  // Per socket in order; the second turn's bytes did not overwrite the first's.
+  expect(got.filter((v) => v % 2 === 0)).toEqual([0, 2, 4, 10, 12, 14]);
+  expect(got.filter((v) => v % 2 === 1)).toEqual([1, 3, 5, 11, 13, 15]);
+  for (const s of senders) s.close();
   receiver.close();
 });
