@@ -25,6 +25,10 @@ const PAYLOAD_BYTES = 937;
 const KEYFRAME_EVERY_FRAMES = 90;
 /** One received packet in this many is authenticated and decrypted with the SRTP keys. */
 const SAMPLE_EVERY = 256;
+/** Subscribers that join at the same time. */
+const JOIN_BATCH = 3;
+/** How long the load's own ICE consent checks wait for an answer (see patientConsent). */
+const CONSENT_WAIT_MS = 5000;
 
 /** Commands from bench/sfu.ts. */
 export type LoadCommand =
@@ -144,8 +148,12 @@ async function addPublisher(room: Room): Promise<void> {
     sent: 0,
   };
   pc.connectionStateChange.subscribe((state) => {
-    if (state === "connected") publisher.transport = pc.dtlsTransports[0] ?? null;
-    if (state === "failed" || state === "disconnected") console.error(`bench publisher ${peerIds.get(socket)} connection ${state}`);
+    if (state === "connected" && publisher.transport === null) {
+      publisher.transport = pc.dtlsTransports[0] ?? null;
+      patientConsent(pc);
+    }
+    if (process.env.BENCH_TRACE) console.error(`${new Date().toISOString()} publisher ${peerIds.get(socket)} ${state}`);
+    if (state === "failed" || state === "disconnected") console.error(`${new Date().toISOString()} bench publisher ${peerIds.get(socket)} connection ${state}`);
   });
   room.publishers.push(publisher);
 }
@@ -174,6 +182,25 @@ function sendDue(now: number): void {
         }
       }
     }
+  }
+}
+
+/**
+ * werift gives up on an ICE consent check after 500 ms (2 RTT + 200 ms on loopback), and drops
+ * the connection after 30 s of failed checks. A load generator that falls a second behind
+ * (it is one of many processes on a shared machine) would then fail every connection at once,
+ * and the bench would measure that instead of the server. Its own checks wait 5 s for an
+ * answer; the server's checks keep werift's timing, so a lagging server still shows.
+ */
+function patientConsent(pc: RTCPeerConnection): void {
+  type Request = (request: unknown, addr: unknown, key?: unknown, options?: unknown, ...rest: unknown[]) => Promise<unknown>;
+  const connection = pc.iceTransports[0]!.connection as unknown as { protocols: { request: Request }[] };
+  for (const protocol of connection.protocols) {
+    const request = protocol.request.bind(protocol);
+    protocol.request = (message, addr, key, options, ...rest) => {
+      const patient = typeof options === "object" && options !== null ? { ...options, responseTimeout: CONSENT_WAIT_MS } : options;
+      return request(message, addr, key, patient, ...rest);
+    };
   }
 }
 
@@ -222,13 +249,15 @@ async function addSubscriber(room: Room): Promise<void> {
   trickle(socket, pc, "subscriber");
   let counting = false;
   pc.connectionStateChange.subscribe((state) => {
+    if (process.env.BENCH_TRACE) console.error(`${new Date().toISOString()} subscriber ${peerIds.get(socket)} ${state}`);
     if (state === "connected" && !counting) {
       counting = true;
       // A starved load process must not drop what the server sent (trap 8 applies here too).
       enlargeRecvBuffers(pc);
+      patientConsent(pc);
       countAtSocket(subscriber);
     }
-    if (state === "failed" || state === "disconnected") console.error(`bench subscriber ${peerIds.get(socket)} connection ${state}`);
+    if (state === "failed" || state === "disconnected") console.error(`${new Date().toISOString()} bench subscriber ${peerIds.get(socket)} connection ${state}`);
   });
   // Every subscribe-offer (there is one per change of tracks) gets an answer.
   void (async () => {
@@ -286,14 +315,20 @@ async function setup(command: Extract<LoadCommand, { cmd: "setup" }>): Promise<v
 /** Adds subscribers round-robin over the rooms until there are `total`; waits for their media. */
 async function grow(total: number): Promise<void> {
   const all = () => rooms.flatMap((room) => room.subscribers);
-  const added: Promise<void>[] = [];
-  for (let n = all().length; n < total; n++) added.push(addSubscriber(rooms[n % rooms.length]!));
-  await Promise.all(added);
-  await waitUntil(
-    () => all().every((s) => s.ssrcs.length >= s.streamsWanted && s.counts.every((c) => c > 20)),
-    "every subscriber receiving every stream",
-    120_000,
-  );
+  // A few at a time: werift's DTLS handshakes are JavaScript and stall this process while they
+  // run, and a stalled load generator answers the server's ICE checks too late.
+  for (let n = all().length; n < total; ) {
+    const batch: Promise<void>[] = [];
+    for (let i = 0; i < JOIN_BATCH && n < total; i++, n++) batch.push(addSubscriber(rooms[n % rooms.length]!));
+    await Promise.all(batch);
+    await waitUntil(() => all().every((s) => s.pc.connectionState === "connected"), "new subscribers connected", 60_000);
+  }
+  const receiving = (s: Subscriber) => s.ssrcs.length >= s.streamsWanted && s.counts.every((c) => c > 20);
+  await waitUntil(() => all().every(receiving), "every subscriber receiving every stream", 120_000).catch((error) => {
+    const short = all().filter((s) => !receiving(s));
+    const states = short.map((s) => `${s.pc.connectionState}/${s.ssrcs.length} streams`);
+    throw new Error(`${error.message}: ${short.length} of ${all().length} short (${[...new Set(states)].join(", ")})`);
+  });
 }
 
 function snapshot(): LoadSnapshot {
