@@ -43,6 +43,9 @@ export interface LoadSnapshot {
   /** Packets the publishers sent, times the subscribers of their room now: what should arrive (use deltas). */
   expected: number;
   received: number;
+  /** Per stream (subscriber x publisher, in a stable order): received packets and highest sequence number. */
+  streamReceived: number[];
+  streamHighest: number[];
   sampled: number;
   sampleFailures: number;
   subscribers: number;
@@ -68,12 +71,17 @@ interface Publisher {
   sent: number;
 }
 
-/** A subscriber's counts per SSRC, found by a linear scan (a handful of streams each). */
+/**
+ * A subscriber's streams, by SSRC (a linear scan: a handful each): packets received and the
+ * highest sequence number seen, extended over wraps. The server numbers each stream without
+ * gaps, so sequence numbers tell exactly what it sent, whatever the timing of our counting.
+ */
 interface Subscriber {
   pc: RTCPeerConnection;
   socket: SignalClient;
   ssrcs: number[];
   counts: number[];
+  highest: number[];
   streamsWanted: number;
 }
 
@@ -225,11 +233,16 @@ function countAtSocket(subscriber: Subscriber): void {
       const ssrcs = subscriber.ssrcs;
       let i = 0;
       while (i < ssrcs.length && ssrcs[i] !== ssrc) i++;
+      const seq = (data[2]! << 8) | data[3]!;
       if (i === ssrcs.length) {
         ssrcs.push(ssrc);
         subscriber.counts.push(0);
+        subscriber.highest.push(seq - 1);
       }
       subscriber.counts[i]!++;
+      const highest = subscriber.highest[i]!;
+      const ahead = (seq - highest) & 0xffff;
+      if (ahead > 0 && ahead < 0x8000) subscriber.highest[i] = highest + ahead;
       if (received % SAMPLE_EVERY === 0) {
         sampled++;
         try {
@@ -245,7 +258,7 @@ function countAtSocket(subscriber: Subscriber): void {
 async function addSubscriber(room: Room): Promise<void> {
   const socket = await joinRoom(room, false);
   const pc = createPeerConnection({ ...testPeerSettings("subscriber"), portBlock: portBlock() });
-  const subscriber: Subscriber = { pc, socket, ssrcs: [], counts: [], streamsWanted: room.publishers.length };
+  const subscriber: Subscriber = { pc, socket, ssrcs: [], counts: [], highest: [], streamsWanted: room.publishers.length };
   trickle(socket, pc, "subscriber");
   let counting = false;
   pc.connectionStateChange.subscribe((state) => {
@@ -340,7 +353,17 @@ function snapshot(): LoadSnapshot {
     streams += room.subscribers.length * room.publishers.length;
     for (const p of room.publishers) expected += p.sent * room.subscribers.length;
   }
-  const snap = { at: performance.now(), expected, received, sampled, sampleFailures, subscribers, streams, lagMs };
+  const streamReceived: number[] = [];
+  const streamHighest: number[] = [];
+  for (const room of rooms) {
+    for (const sub of room.subscribers) {
+      for (let i = 0; i < room.publishers.length; i++) {
+        streamReceived.push(sub.counts[i] ?? 0);
+        streamHighest.push(sub.highest[i] ?? 0);
+      }
+    }
+  }
+  const snap = { at: performance.now(), expected, received, streamReceived, streamHighest, sampled, sampleFailures, subscribers, streams, lagMs };
   lagMs = 0;
   return snap;
 }

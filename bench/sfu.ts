@@ -115,7 +115,12 @@ type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : n
 interface Row {
   streams: number;
   forwardedPerSecond: number;
+  /** Received / sent by sequence number, over every stream. */
   deliveredPercent: number;
+  /** Received / what the publishers sent times the subscribers (off by the counting's timing). */
+  sentRatioPercent: number;
+  /** Streams on which nothing new was numbered in the window (a stream the server stopped). */
+  silentStreams: number;
   serverCpuPercent: number;
   serverRssMb: number;
   cpuUsPerPacket: number;
@@ -141,10 +146,21 @@ async function measure(serverPid: number, load: Load, windowSeconds: number): Pr
   const seconds = (after.at - before.at) / 1000;
   const received = after.received - before.received;
   const expected = after.expected - before.expected;
+  let numbered = 0;
+  let counted = 0;
+  let silentStreams = 0;
+  for (let i = 0; i < after.streamHighest.length; i++) {
+    const sent = after.streamHighest[i]! - (before.streamHighest[i] ?? 0);
+    numbered += sent;
+    counted += after.streamReceived[i]! - (before.streamReceived[i] ?? 0);
+    if (sent <= 0) silentStreams++;
+  }
   return {
     streams: after.streams,
     forwardedPerSecond: received / seconds,
-    deliveredPercent: expected > 0 ? (100 * received) / expected : 0,
+    deliveredPercent: numbered > 0 ? (100 * counted) / numbered : 0,
+    sentRatioPercent: expected > 0 ? (100 * received) / expected : 0,
+    silentStreams,
     serverCpuPercent: (100 * cpu) / seconds,
     serverRssMb: rssMb(serverPid),
     cpuUsPerPacket: received > 0 ? (cpu * 1e6) / received : 0,
@@ -228,13 +244,15 @@ async function ladder(root: string, options: Options): Promise<Row[]> {
 }
 
 const HEADER =
-  "streams  fwd pkt/s  delivered %  server CPU %  RSS MB  CPU us/pkt  load CPU %  load lag ms  drops srv/load  srtp fail  loadavg";
+  "streams  fwd pkt/s  delivered %  silent  recv/sent %  server CPU %  RSS MB  CPU us/pkt  load CPU %  load lag ms  drops srv/load  srtp fail  loadavg";
 
 function printRow(root: string, r: Row): void {
   const cols = [
     String(r.streams).padStart(7),
     r.forwardedPerSecond.toFixed(0).padStart(9),
     r.deliveredPercent.toFixed(3).padStart(11),
+    String(r.silentStreams).padStart(6),
+    r.sentRatioPercent.toFixed(1).padStart(11),
     r.serverCpuPercent.toFixed(1).padStart(12),
     r.serverRssMb.toFixed(0).padStart(6),
     r.cpuUsPerPacket.toFixed(2).padStart(10),
