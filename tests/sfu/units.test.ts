@@ -1,8 +1,8 @@
 /**
  * The SFU's pure parts without a network: per-subscriber rewriting (the shared packet left as
- * werift gave it), NACK mapping,
- * keyframe rate limiting, speaker hysteresis, port blocks, SDP candidate rules, and the
- * module boundary (sfu imports werift and the logger type, nothing else of ours).
+ * werift gave it), NACK mapping, keyframe rate limiting, speaker hysteresis, port blocks, SDP
+ * candidate rules, and the module boundary (sfu imports werift and the logger type, nothing
+ * else of ours).
  */
 
 import { readdirSync, readFileSync } from "node:fs";
