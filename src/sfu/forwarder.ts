@@ -1,9 +1,10 @@
 /**
  * The per-packet path. An UpTrack is one published track; each subscriber of it has a
- * DownTrack. Packets are forwarded by rewriting the one RtpPacket werift already parsed
- * (SSRC, payload type, sequence number, timestamp, header extensions) in place for each
- * subscriber, encrypting, and restoring it: no copy, no per-subscriber object, no logging.
- * We bypass RTCRtpSender.sendRtp, which clones every packet and re-serialises extensions.
+ * DownTrack. werift parses and decrypts each incoming packet once; for each subscriber we
+ * then write a fresh 12-byte header (its SSRC, payload type, sequence number, timestamp; no
+ * header extensions: the publisher's IDs mean nothing there) into one shared scratch buffer,
+ * SRTP-protect the payload behind it and hand it to the UDP socket (egress.ts). No per-
+ * subscriber object, no header object, no promise, no logging, no lookup by string.
  */
 
 import {
@@ -12,6 +13,8 @@ import {
   type RTCDtlsTransport,
   type RtpPacket,
 } from "werift";
+import { RtpEgress } from "./egress.ts";
+import { rolloverFor } from "./srtp.ts";
 import type { TrackKind, TrackSource } from "./types.ts";
 
 /** Packets kept per video track to answer NACKs: ~2.5 s at 400 packets/s. */
@@ -20,9 +23,6 @@ const RING_MASK = RING_SIZE - 1;
 
 /** At most one keyframe request per track in this window; later ones are deferred into it. */
 export const KEYFRAME_REQUEST_INTERVAL_MS = 500;
-
-/** Extensions we send to subscribers: none (trap 6: the publisher's IDs mean nothing there). */
-const NO_EXTENSIONS: { id: number; payload: Buffer }[] = [];
 
 /** Counters shared by every track of one SFU; plain numbers, bumped on the hot path. */
 export interface ForwardCounters {
@@ -54,6 +54,9 @@ export class DownTrack {
   firstSeqOut = 0;
   packets = 0;
   octets = 0;
+  /** SRTP rollover counter of the outgoing numbering (wraps of lastSeqOut). */
+  roc = 0;
+  private readonly egress = new RtpEgress();
 
   /** Creates a down track sending as `ssrc` with `payloadType` over `transport`. */
   constructor(
@@ -69,6 +72,7 @@ export class DownTrack {
     if (previous.packets === 0) return;
     this.lastSeqOut = previous.lastSeqOut;
     this.lastTsOut = previous.lastTsOut;
+    this.roc = previous.roc;
     this.packets = previous.packets;
     this.octets = previous.octets;
     this.newSource = true;
@@ -90,20 +94,26 @@ export class DownTrack {
     this.restart = false;
   }
 
-  /** Rewrites the shared packet for this subscriber and sends it; the caller restores it. */
+  /** Sends the publisher's packet `seq`/`ts` as the next packet of this subscriber's stream. */
   send(packet: RtpPacket, seq: number, ts: number): void {
     if (this.restart) this.begin(seq, ts);
-    const header = packet.header;
-    header.ssrc = this.ssrc;
-    header.payloadType = this.payloadType;
-    header.sequenceNumber = (seq + this.seqOffset) & 0xffff;
-    header.timestamp = (ts + this.tsOffset) >>> 0;
-    this.lastSeqOut = header.sequenceNumber;
-    this.lastTsOut = header.timestamp;
+    const seqOut = (seq + this.seqOffset) & 0xffff;
+    const tsOut = (ts + this.tsOffset) >>> 0;
+    if (this.packets > 0) this.roc = rolloverFor(seqOut, this.lastSeqOut, this.roc);
+    this.lastSeqOut = seqOut;
+    this.lastTsOut = tsOut;
     this.packets++;
     this.octets += packet.payload.length;
-    // Encryption happens synchronously inside; the returned promise only covers the send.
-    void this.transport.sendRtp(packet.payload, header);
+    this.egress.send(this.transport, packet, this.payloadType, seqOut, tsOut, this.ssrc, this.roc);
+  }
+
+  /** Sends a buffered packet again under the numbering it was first sent with. */
+  resend(packet: RtpPacket): void {
+    const header = packet.header;
+    const seqOut = (header.sequenceNumber + this.seqOffset) & 0xffff;
+    const tsOut = (header.timestamp + this.tsOffset) >>> 0;
+    const roc = rolloverFor(seqOut, this.lastSeqOut, this.roc);
+    this.egress.send(this.transport, packet, this.payloadType, seqOut, tsOut, this.ssrc, roc);
   }
 }
 
@@ -162,13 +172,7 @@ export class UpTrack {
     if (!this.enabled || this.ended) return;
     const downs = this.downs;
     const n = downs.length;
-    if (n === 0) return;
     const ts = header.timestamp;
-    const ssrc = header.ssrc;
-    const payloadType = header.payloadType;
-    const extensionFlag = header.extension;
-    header.extensions = NO_EXTENSIONS;
-    header.extension = false;
     let sent = 0;
     for (let i = 0; i < n; i++) {
       const down = downs[i]!;
@@ -176,12 +180,6 @@ export class UpTrack {
       down.send(packet, seq, ts);
       sent++;
     }
-    header.ssrc = ssrc;
-    header.payloadType = payloadType;
-    header.sequenceNumber = seq;
-    header.timestamp = ts;
-    header.extensions = extensions;
-    header.extension = extensionFlag;
     this.counters.forwardedPackets += sent;
     this.counters.forwardedBytes += sent * packet.payload.length;
   }
@@ -197,28 +195,9 @@ export class UpTrack {
       const seqIn = (seqOut - down.seqOffset) & 0xffff;
       const packet = this.ring[seqIn & RING_MASK];
       if (!packet || packet.header.sequenceNumber !== seqIn) continue;
-      this.resend(down, packet);
+      down.resend(packet);
+      this.counters.retransmittedPackets++;
     }
-  }
-
-  /** Sends one buffered packet again to one subscriber without disturbing its numbering. */
-  private resend(down: DownTrack, packet: RtpPacket): void {
-    const header = packet.header;
-    const { ssrc, payloadType, sequenceNumber, timestamp, extensions, extension } = header;
-    header.ssrc = down.ssrc;
-    header.payloadType = down.payloadType;
-    header.sequenceNumber = (sequenceNumber + down.seqOffset) & 0xffff;
-    header.timestamp = (timestamp + down.tsOffset) >>> 0;
-    header.extensions = NO_EXTENSIONS;
-    header.extension = false;
-    void down.transport.sendRtp(packet.payload, header);
-    header.ssrc = ssrc;
-    header.payloadType = payloadType;
-    header.sequenceNumber = sequenceNumber;
-    header.timestamp = timestamp;
-    header.extensions = extensions;
-    header.extension = extension;
-    this.counters.retransmittedPackets++;
   }
 
   /** Asks the publisher for a keyframe, at most once per interval; extra asks are merged. */

@@ -1,13 +1,14 @@
 /**
- * The SFU's pure parts without a network: packet rewriting and its restore, NACK mapping,
- * keyframe rate limiting, speaker hysteresis, port blocks, SDP candidate rules, and the
- * module boundary (sfu imports werift and the logger type, nothing else of ours).
+ * The SFU's pure parts without a network: per-subscriber rewriting (the shared packet left as
+ * werift gave it), NACK mapping, keyframe rate limiting, speaker hysteresis, port blocks, SDP
+ * candidate rules, and the module boundary (sfu imports werift and the logger type, nothing
+ * else of ours).
  */
 
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, test } from "bun:test";
-import { RtpHeader, RtpPacket, type RTCDtlsTransport } from "werift";
+import { RtpHeader, RtpPacket, SrtpSession, type RTCDtlsTransport } from "werift";
 import { DownTrack, KEYFRAME_REQUEST_INTERVAL_MS, UpTrack, newCounters } from "../../src/sfu/forwarder.ts";
 import { PortPool } from "../../src/sfu/ports.ts";
 import { cleanRemoteSdp, rewriteLocalSdp, sdpCandidates } from "../../src/sfu/sdp.ts";
@@ -22,9 +23,25 @@ interface Sent {
   extensions: number;
 }
 
+/**
+ * A werift DTLS transport as far as the egress reads it: a real SRTP session, and an ICE pair
+ * that is not plain UDP, so packets take the copying path and arrive here synchronously;
+ * each is decrypted with the peer's session and parsed, as a subscriber would.
+ */
 function fakeTransport(sent: Sent[]): RTCDtlsTransport {
-  return {
-    sendRtp: async (_payload: Buffer, header: RtpHeader) => {
+  const keys = (local: number, remote: number) => ({
+    localMasterKey: Buffer.alloc(16, local),
+    localMasterSalt: Buffer.alloc(14, local),
+    remoteMasterKey: Buffer.alloc(16, remote),
+    remoteMasterSalt: Buffer.alloc(14, remote),
+  });
+  const srtp = new SrtpSession({ keys: keys(1, 2), profile: 0x0001 });
+  const peer = new SrtpSession({ keys: keys(2, 1), profile: 0x0001 });
+  const connection = {
+    nominated: { protocol: { type: "tcp" }, remoteAddr: ["127.0.0.1", 9] },
+    canSendApplicationData: () => true,
+    send: async (data: Buffer) => {
+      const header = RtpPacket.deSerialize(peer.decrypt(data)).header;
       sent.push({
         ssrc: header.ssrc,
         payloadType: header.payloadType,
@@ -32,10 +49,9 @@ function fakeTransport(sent: Sent[]): RTCDtlsTransport {
         ts: header.timestamp,
         extensions: header.extensions.length,
       });
-      return 0;
     },
-    sendRtcp: async () => {},
-  } as unknown as RTCDtlsTransport;
+  };
+  return { srtp, iceTransport: { connection }, sendRtcp: async () => {} } as unknown as RTCDtlsTransport;
 }
 
 function packet(seq: number, ts: number, level?: number): RtpPacket {
@@ -49,7 +65,7 @@ function packet(seq: number, ts: number, level?: number): RtpPacket {
   return new RtpPacket(header, Buffer.alloc(10));
 }
 
-test("forwarding rewrites SSRC, payload type and extensions per subscriber and restores the packet", () => {
+test("forwarding rewrites SSRC, payload type and extensions per subscriber and leaves the packet as it was", () => {
   const counters = newCounters();
   const up = new UpTrack("t1", "pub", "0", "audio", "microphone", () => {}, counters);
   up.levelExtId = 3;
