@@ -10,6 +10,7 @@
  * STUN, DTLS and RTCP still go through werift, so ICE consent and feedback keep working.
  */
 
+import { join } from "node:path";
 import { RtpHeader, type RTCDtlsTransport, type RTCPeerConnection } from "werift";
 import { createPeerConnection, enlargeRecvBuffers, forbidDefaultStun } from "../src/sfu/rtcconfig.ts";
 import type { ServerMessage } from "../src/signal/protocol.ts";
@@ -32,7 +33,17 @@ const CONSENT_WAIT_MS = 5000;
 
 /** Commands from bench/sfu.ts. */
 export type LoadCommand =
-  | { id: number; cmd: "setup"; base: string; rooms: number; publishersPerRoom: number; portRange: [number, number] }
+  | {
+      id: number;
+      cmd: "setup";
+      base: string;
+      rooms: number;
+      publishersPerRoom: number;
+      portRange: [number, number];
+      /** The server's checkout and data dir, for `youmeet admin` (the owner needs a plan for 25-person calls). */
+      root: string;
+      dataDir: string;
+    }
   | { id: number; cmd: "grow"; subscribers: number }
   | { id: number; cmd: "snapshot" }
   | { id: number; cmd: "stop" };
@@ -55,7 +66,6 @@ export interface LoadSnapshot {
 
 interface Room {
   id: string;
-  token: string;
   publishers: Publisher[];
   subscribers: Subscriber[];
 }
@@ -107,10 +117,28 @@ function portBlock(): [number, number] {
   return [start, start + PORTS_PER_CONNECTION - 1];
 }
 
-/** Opens a room socket with the room's guest pass and joins with these marks. */
+let guestsMade = 0;
+
+/**
+ * A guest pass of its own for each peer (one person is in a call once). The server runs with
+ * --trust-proxy and each peer comes "through the proxy" from its own address, as real guests
+ * would, so the per-address limit on guest passes counts each of them separately.
+ */
+async function guestPass(roomId: string): Promise<string> {
+  const n = guestsMade++;
+  const visitor = new TestClient((request) => fetch(request, { redirect: "manual" }), base);
+  await visitor.get(`/r/${roomId}`);
+  const forwarded = { "x-forwarded-for": `198.18.${Math.floor(n / 250)}.${(n % 250) + 1}` };
+  const pass = await visitor.send("POST", `/r/${roomId}/guest`, { json: { name: `Bench peer ${n}` }, headers: { "x-csrf-token": visitor.csrfToken, ...forwarded } });
+  if (pass.status !== 200) throw new Error(`guest pass answered ${pass.status}: ${pass.text}`);
+  return pass.json().token as string;
+}
+
+/** Opens a room socket with a fresh guest pass and joins with these marks. */
 async function joinRoom(room: Room, video: boolean): Promise<SignalClient> {
   const ws = base.replace("http:", "ws:");
-  const socket = await SignalClient.connect(`${ws}/r/${room.id}/ws?guest=${encodeURIComponent(room.token)}`, { origin: base });
+  const token = await guestPass(room.id);
+  const socket = await SignalClient.connect(`${ws}/r/${room.id}/ws?guest=${encodeURIComponent(token)}`, { origin: base });
   // The shared machine can be slow to answer; a browser would wait as well.
   socket.send({ type: "join", v: 1, media: { audio: false, video, screen: false } });
   const welcome = await socket.next("welcome", 60_000);
@@ -300,15 +328,13 @@ async function setup(command: Extract<LoadCommand, { cmd: "setup" }>): Promise<v
   startedAt = performance.now();
   const owner = new TestClient((request) => fetch(request, { redirect: "manual" }), base);
   await owner.devLogin("Bench owner");
+  const youmeetId = (await owner.get("/api/v1/me")).json().youmeetId as string;
+  const setPlan = Bun.spawnSync([process.execPath, join(command.root, "src/main.ts"), "admin", "users", "set-plan", youmeetId, "pro", "--data-dir", command.dataDir]);
+  if (setPlan.exitCode !== 0) throw new Error(`youmeet admin users set-plan failed: ${setPlan.stderr.toString()}`);
   for (let r = 0; r < command.rooms; r++) {
     const made = await owner.send("POST", "/api/v1/rooms", { json: { name: `Bench ${r + 1}` }, headers: { "x-csrf-token": owner.csrfToken } });
     if (made.status !== 201) throw new Error(`room creation answered ${made.status}: ${made.text}`);
-    const id = made.json().id as string;
-    const visitor = new TestClient((request) => fetch(request, { redirect: "manual" }), base);
-    await visitor.get(`/r/${id}`);
-    const pass = await visitor.send("POST", `/r/${id}/guest`, { json: { name: "Bench peer" }, headers: { "x-csrf-token": visitor.csrfToken } });
-    if (pass.status !== 200) throw new Error(`guest pass answered ${pass.status}: ${pass.text}`);
-    rooms.push({ id, token: pass.json().token, publishers: [], subscribers: [] });
+    rooms.push({ id: made.json().id as string, publishers: [], subscribers: [] });
   }
   for (const room of rooms) for (let i = 0; i < command.publishersPerRoom; i++) await addPublisher(room);
   await waitUntil(() => rooms.every((room) => room.publishers.every((p) => p.transport !== null)), "publishers connected");

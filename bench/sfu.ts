@@ -204,7 +204,7 @@ async function ladder(root: string, options: Options): Promise<Row[]> {
   const base = `http://127.0.0.1:${port}`;
   const profile = options.profileDir ? ["--cpu-prof-md", `--cpu-prof-dir=${options.profileDir}`] : [];
   const serverArgs = [BUN, ...profile, join(root, "src/main.ts"), "serve", "--host", "127.0.0.1", "--port", String(port), "--data-dir", dataDir];
-  serverArgs.push("--public-url", base, "--dev-login", "--rtc-ports", SERVER_PORTS.join("-"), "--log-level", "warn", "--log-format", "json");
+  serverArgs.push("--public-url", base, "--dev-login", "--trust-proxy", "--rtc-ports", SERVER_PORTS.join("-"), "--log-level", "warn", "--log-format", "json");
   const server = Bun.spawn(pinned(0, serverArgs, options.pin), { cwd: root, stdio: ["ignore", "ignore", "inherit"] });
   const load = new Load(options.pin, options.profileDir);
   const rows: Row[] = [];
@@ -212,7 +212,7 @@ async function ladder(root: string, options: Options): Promise<Row[]> {
     await waitHealthy(base, server);
     const maxSubscribers = Math.max(...options.steps) / options.publishers;
     const rooms = Math.ceil(maxSubscribers / (MAX_PER_ROOM - options.publishers));
-    await load.call({ cmd: "setup", base, rooms, publishersPerRoom: options.publishers, portRange: LOAD_PORTS });
+    await load.call({ cmd: "setup", base, rooms, publishersPerRoom: options.publishers, portRange: LOAD_PORTS, root, dataDir });
     for (const streams of options.steps) {
       try {
         await load.call({ cmd: "grow", subscribers: streams / options.publishers });
