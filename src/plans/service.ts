@@ -64,6 +64,7 @@ export class PlanService {
       throw new LimitReached(
         "room.limit_reached",
         `Your plan (${plan.name}) allows ${plan.maxRooms} rooms; delete one or ask the operator for more.`,
+        { plan: plan.name, max: plan.maxRooms },
       );
     }
   }

@@ -32,6 +32,13 @@ describe("plans over the app", () => {
     expect(form.status).toBe(400);
     expect(form.text).toContain("Your plan (free) allows 3 rooms");
     expect(countRows(t.db, "rooms")).toBe(3);
+    // ... in the reader's language.
+    await ada.post("/settings", { language: "ru" });
+    await ada.get("/dashboard");
+    const russian = await ada.post("/rooms", { name: "Four" }, { headers: { "hx-request": "true" } });
+    expect(russian.status).toBe(400);
+    expect(russian.text).toContain("Ваш тариф (free) позволяет комнат: 3.");
+    expect(countRows(t.db, "rooms")).toBe(3);
 
     // On pro the same account may create more.
     t.stores.plans.setAccountPlan(accountId(me.youmeetId), "pro");

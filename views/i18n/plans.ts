@@ -14,6 +14,7 @@ export const plansEn = {
   "plan.hint": "Minutes count while a call in one of your rooms has two or more people. The operator of this server sets the plans.",
   "login.banned": "The operator of this server banned your account, so you cannot log in.",
   "login.banned.reason": "The operator of this server banned your account, so you cannot log in. Reason: {reason}",
+  "error.room.limit_reached": "Your plan ({plan}) allows {max} rooms; delete one or ask the operator for more.",
 } as const;
 
 /** Texts of the plan and its usage (dashboard) and of a banned login, Russian. */
@@ -32,4 +33,5 @@ export const plansRu: Record<keyof typeof plansEn, string> = {
   "plan.hint": "Минуты считаются, пока в звонке в одной из ваших комнат двое или больше участников. Тарифы задаёт администратор этого сервера.",
   "login.banned": "Администратор этого сервера заблокировал ваш аккаунт, поэтому войти нельзя.",
   "login.banned.reason": "Администратор этого сервера заблокировал ваш аккаунт, поэтому войти нельзя. Причина: {reason}",
+  "error.room.limit_reached": "Ваш тариф ({plan}) позволяет комнат: {max}. Удалите одну или попросите администратора о большем.",
 };

@@ -5,7 +5,7 @@ import { BadInput, DomainError, LimitReached } from "../../errors.ts";
 import type { RoomSummary } from "../../rooms/service.ts";
 import type { Account } from "../../store/accounts.ts";
 import type { RouteDeps } from "../app.ts";
-import { HttpRefusal } from "../errors.ts";
+import { HttpRefusal, refusalText } from "../errors.ts";
 import { RateLimiter } from "../rate-limit.ts";
 import { htmlResponse, jsonResponse, redirectAfterPost, toLogin } from "../respond.ts";
 import type { Visit } from "../visit.ts";
@@ -62,7 +62,7 @@ export function roomPages(deps: RouteDeps) {
         try {
           rooms.create(account, { name: body.name });
         } catch (error) {
-          if (error instanceof DomainError && visit.isHtmx) return answerSection(visit, account, error.message);
+          if (error instanceof DomainError && visit.isHtmx) return answerSection(visit, account, refusalText(visit, error));
           throw error;
         }
         return answerSection(visit, account);
