@@ -1,7 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { BadInput, Conflict, Forbidden, LimitReached, NotFound } from "../errors.ts";
 import type { RoomService } from "../rooms/service.ts";
-import { ROOM_NAME_MAX } from "../rooms/service.ts";
 import type { Account } from "../store/accounts.ts";
 import type { Stores } from "../store/index.ts";
 import { RecentAttempts } from "./attempts.ts";
@@ -82,6 +81,8 @@ export class CallService {
    * someone else cancels the caller's ringing call first.
    */
   start(caller: Account, youmeetId: string, originPage: string | null): CallView {
+    // Counted before any lookup: the answers tell whether an ID exists and whose it is.
+    this.countStart(caller.id);
     const id = parseYoumeetId(youmeetId);
     const callee = this.stores.accounts.findByYoumeetId(id);
     if (!callee) throw new NotFound("call.unknown_id", `Nobody here has the youmeet ID ${id}.`, { id });
@@ -95,7 +96,6 @@ export class CallService {
       if (originPage) ringing.originPage = originPage;
       return this.viewFor(ringing, caller.id, originPage);
     }
-    this.countStart(caller.id);
     // The room first: if it cannot be made (a room limit), the caller's ringing call goes on.
     const roomId = this.roomFor(caller, callee);
     if (ringing) this.end(ringing, "cancelled");
@@ -229,8 +229,9 @@ export class CallService {
   private roomFor(caller: Account, callee: Account): string {
     const existing = this.stores.calls.roomOf(caller.id, callee.id);
     if (existing) return existing;
-    const name = `${caller.firstName} & ${callee.firstName}`.slice(0, ROOM_NAME_MAX);
-    const room = this.rooms.create(caller, { name });
+    // No name: a stored "Ada & Bob" would keep the callee's name in the caller's room after the
+    // callee deleted their account, and show it to anyone who opens the link.
+    const room = this.rooms.create(caller, { name: null });
     // Only the two of them are meant to be there: no guests by link.
     this.rooms.setGuestsAllowed(caller, room.id, false);
     this.stores.calls.setRoom(caller.id, callee.id, room.id);

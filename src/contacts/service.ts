@@ -27,9 +27,9 @@ export interface Presence {
   isOnline(accountId: number): boolean;
 }
 
-/** A person's display name: first and last name as Telegram gave them. */
-export function displayName(person: { firstName: string; lastName: string | null }): string {
-  return [person.firstName, person.lastName].filter(Boolean).join(" ");
+/** The name others see: the one the person chose on youmeet, else first and last name as Telegram gave them. */
+export function displayName(person: { firstName: string; lastName: string | null; displayName: string | null }): string {
+  return person.displayName ?? [person.firstName, person.lastName].filter(Boolean).join(" ");
 }
 
 /** A youmeet ID as typed (any case, spaces or dashes anywhere), or BadInput. */
@@ -112,13 +112,18 @@ export class ContactService {
       }
       const addedAt = this.now();
       this.stores.contacts.add(owner.id, contact.id, addedAt);
-      return { ...entryOf(contact, addedAt), online: this.presence.isOnline(contact.id) };
+      const mutual = this.stores.contacts.has(contact.id, owner.id);
+      return { ...entryOf(contact, addedAt, mutual), online: mutual && this.presence.isOnline(contact.id) };
     });
   }
 
   /** The owner's contacts by name, each with whether they are online now. */
   list(owner: Account): ContactEntry[] {
-    return this.stores.contacts.list(owner.id).map((contact) => ({ ...contact, online: this.presence.isOnline(contact.accountId) }));
+    // Presence only between people who added each other: adding someone alone must not let
+    // the adder watch when they are online.
+    return this.stores.contacts
+      .list(owner.id)
+      .map((contact) => ({ ...contact, online: contact.mutual && this.presence.isOnline(contact.accountId) }));
   }
 
   /** Removes one of the owner's contacts by youmeet ID (as typed); NotFound when it is not one. */
@@ -155,7 +160,7 @@ export class ContactService {
   }
 }
 
-function entryOf(account: Account, addedAt: number): ContactRecord {
+function entryOf(account: Account, addedAt: number, mutual: boolean): ContactRecord {
   return {
     accountId: account.id,
     youmeetId: account.youmeetId,
@@ -163,6 +168,8 @@ function entryOf(account: Account, addedAt: number): ContactRecord {
     lastName: account.lastName,
     username: account.username,
     photoUrl: account.photoUrl,
+    displayName: account.displayName,
     addedAt,
+    mutual,
   };
 }

@@ -62,7 +62,9 @@ export function liveEvents(deps: RouteDeps) {
           send: (event: LiveEvent) => (sessionGoesOn(session.tokenHash) ? send(event.name, callEvent(event.data)) : end()),
           end,
         });
-        const keepAlive = setInterval(() => write(KEEP_ALIVE), KEEP_ALIVE_MS);
+        // The keep-alive also re-checks the session: a logout, a ban or a deletion (also made by
+        // `youmeet admin` in another process) ends the stream, and with it "online now".
+        const keepAlive = setInterval(() => (sessionGoesOn(session.tokenHash) ? write(KEEP_ALIVE) : end()), KEEP_ALIVE_MS);
         stop = () => {
           clearInterval(keepAlive);
           page.close();

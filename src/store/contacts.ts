@@ -8,7 +8,11 @@ export interface ContactRecord {
   lastName: string | null;
   username: string | null;
   photoUrl: string | null;
+  /** The name the person chose on youmeet, shown instead of Telegram's when set. */
+  displayName: string | null;
   addedAt: number;
+  /** The contact has added the owner too; only then does the owner see them online. */
+  mutual: boolean;
 }
 
 interface ContactRow {
@@ -18,7 +22,9 @@ interface ContactRow {
   last_name: string | null;
   username: string | null;
   photo_url: string | null;
+  display_name: string | null;
   added_at: number;
+  mutual: number;
 }
 
 /** SQL over the contacts table (one-way rows: the owner added the contact). */
@@ -57,8 +63,9 @@ export class ContactStore {
   list(ownerId: number): ContactRecord[] {
     return this.db
       .query<ContactRow, [number]>(
-        `SELECT a.id AS account_id, a.youmeet_id, a.first_name, a.last_name, a.username, a.photo_url,
-           c.created_at AS added_at
+        `SELECT a.id AS account_id, a.youmeet_id, a.first_name, a.last_name, a.username, a.photo_url, a.display_name,
+           c.created_at AS added_at,
+           EXISTS (SELECT 1 FROM contacts back WHERE back.owner_id = c.contact_id AND back.contact_id = c.owner_id) AS mutual
          FROM contacts c JOIN accounts a ON a.id = c.contact_id
          WHERE c.owner_id = ?
          ORDER BY a.first_name COLLATE NOCASE, a.last_name COLLATE NOCASE, a.youmeet_id`,
@@ -71,7 +78,9 @@ export class ContactStore {
         lastName: row.last_name,
         username: row.username,
         photoUrl: row.photo_url,
+        displayName: row.display_name,
         addedAt: row.added_at,
+        mutual: row.mutual === 1,
       }));
   }
 }

@@ -81,6 +81,11 @@ describe("a new policy version", () => {
     expect((await ada.get("/dashboard")).text).not.toContain("policy-banner");
     const elsewhere = await ada.post("/privacy/accept", { version: "2027-01" }, { headers: { referer: "https://evil.example/phish" } });
     expect(elsewhere.headers.get("location")).toBe("/dashboard");
+    // Our own origin with a path that a browser would read as another host ("//evil.example/x").
+    for (const path of ["//evil.example/x", "/\\evil.example/x"]) {
+      const sneaky = await ada.post("/privacy/accept", { version: "2027-01" }, { headers: { referer: `${t.config.publicUrl}${path}` } });
+      expect([path, sneaky.headers.get("location")]).toEqual([path, "/dashboard"]);
+    }
   });
 
   test("accepting a version other than the one in force, without a form token or without a login changes nothing", async () => {

@@ -178,6 +178,22 @@ describe("ringing over the live event stream", () => {
     expect((await api(ada, "GET", "/api/v1/contacts")).json().contacts[0].online).toBe(false);
   });
 
+  test("presence is shown only between people who added each other: a one-way contact cannot watch when someone is online", async () => {
+    const { ada, bob, page } = await setup();
+    await page(bob);
+    expect((await api(ada, "GET", "/api/v1/contacts")).json().contacts[0].online).toBe(true);
+    const carol = await loginPerson(t, "Carol", "carol_c");
+    expect((await api(carol, "POST", "/api/v1/contacts", { youmeetId: bob.youmeetId })).json().online).toBe(false);
+    expect((await api(carol, "GET", "/api/v1/contacts")).json().contacts[0]).toMatchObject({ youmeetId: bob.youmeetId, online: false });
+    expect((await carol.client.get("/contacts/list", { "hx-request": "true" })).text).not.toContain("Online now");
+    // Once Bob adds Carol back, she sees him online.
+    expect((await api(bob, "POST", "/api/v1/contacts", { youmeetId: carol.youmeetId })).status).toBe(201);
+    expect((await api(carol, "GET", "/api/v1/contacts")).json().contacts[0].online).toBe(true);
+    // The name Bob chose on youmeet is the one his contacts see.
+    expect((await api(bob, "PATCH", "/api/v1/me", { displayName: "Robert" })).status).toBe(200);
+    expect((await api(carol, "GET", "/api/v1/contacts")).json().contacts[0].name).toBe("Robert");
+  });
+
   test("the JSON API starts a call, reads its state, and cancels (caller) or declines (callee) it", async () => {
     const { ada, bob, page } = await setup();
     const bobPage = await page(bob);
@@ -248,6 +264,16 @@ describe("ringing over the live event stream", () => {
     expect(refused.json().error).toMatchObject({ code: "call.rate_limited", message: "You started 10 calls in the last minute; wait a little." });
     t.clock.now += 60_000;
     expect((await api(ada, "POST", "/api/v1/calls", { youmeetId: bob.youmeetId })).status).toBe(201);
+  });
+
+  test("refused calls count too, so a stranger cannot probe IDs and names without limit", async () => {
+    const { bob } = await setup();
+    const carol = await loginPerson(t, "Carol", "carol_c");
+    const codes: string[] = [];
+    for (let i = 0; i < 12; i++) codes.push((await api(carol, "POST", "/api/v1/calls", { youmeetId: bob.youmeetId })).json().error.code);
+    expect(codes.slice(0, 10)).toEqual(Array(10).fill("call.not_allowed"));
+    expect(codes.slice(10)).toEqual(["call.rate_limited", "call.rate_limited"]);
+    expect((await api(carol, "POST", "/api/v1/calls", { youmeetId: "zzz-zzz-zzz" })).json().error.code).toBe("call.rate_limited");
   });
 
   test("calling someone else while a call rings cancels the first one", async () => {
@@ -326,7 +352,8 @@ describe("ringing over the live event stream", () => {
     t.db.query("DELETE FROM rooms WHERE id LIKE 'filler-room-%'").run();
     const again = (await api(ada, "POST", "/api/v1/calls", { youmeetId: bob.youmeetId })).json();
     expect(again.roomUrl).not.toBe(first.roomUrl);
-    expect(t.stores.rooms.find(again.roomUrl.split("/r/")[1])!.name).toBe("Ada & Bob");
+    // Unnamed: a stored "Ada & Bob" would outlive Bob's account in Ada's room.
+    expect(t.stores.rooms.find(again.roomUrl.split("/r/")[1])!.name).toBeNull();
     // Bob's page heard the first call ring and end, then the new one; the refused one never rang.
     const heard = [];
     for (let i = 0; i < 3; i++) {

@@ -23,6 +23,8 @@ function backTo(request: Request, publicOrigin: string): string {
   try {
     const url = new URL(referer);
     if (url.origin !== publicOrigin && url.origin !== new URL(request.url).origin) return "/dashboard";
+    // "//host/..." or "/\host" would leave the site as a protocol-relative Location.
+    if (!/^\/(?![/\\])/.test(url.pathname)) return "/dashboard";
     return url.pathname + url.search;
   } catch {
     return "/dashboard";
