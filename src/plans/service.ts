@@ -74,7 +74,10 @@ export class PlanService {
     const limit = participantsLimit(plan);
     if (present < limit) return;
     if (plan.maxParticipants !== null && plan.maxParticipants <= limit) {
-      throw new LimitReached("plan.participants_limit", `This call is full: the room owner's plan (${plan.name}) allows ${limit} people in a call.`);
+      throw new LimitReached("plan.participants_limit", `This call is full: the room owner's plan (${plan.name}) allows ${limit} people in a call.`, {
+        plan: plan.name,
+        max: limit,
+      });
     }
     throw new LimitReached("room.full", `This call is full: at most ${limit} people can be in a call on this server.`);
   }
@@ -85,6 +88,7 @@ export class PlanService {
     throw new LimitReached(
       "plan.screen_share_not_allowed",
       `Screen sharing is not part of the room owner's plan (${plan.name}); the owner can ask the operator for a plan with it.`,
+      { plan: plan.name },
     );
   }
 
@@ -102,7 +106,11 @@ export class PlanService {
   minutesUsedUp(plan: PlanRecord, at: number, ending: boolean): LimitReached {
     const reset = new Date(nextMonthStart(at)).toISOString().slice(0, 10);
     const what = `the room owner's plan (${plan.name}) allows ${limitText(plan.monthlyMinutes)} call minutes a month, and they are used up until ${reset}`;
-    return new LimitReached("plan.minutes_used_up", ending ? `The call ended: ${what}.` : `No call can start now: ${what}.`);
+    return new LimitReached("plan.minutes_used_up", ending ? `The call ended: ${what}.` : `No call can start now: ${what}.`, {
+      plan: plan.name,
+      minutes: limitText(plan.monthlyMinutes),
+      reset,
+    });
   }
 
   /** The warning everyone in a call gets shortly before the owner's minutes run out. */

@@ -290,7 +290,13 @@ export class SignalHub implements LiveCalls {
     if (call.minutesWarned) return;
     call.minutesWarned = true;
     const minutesLeft = Math.max(1, Math.ceil(left / 60_000));
-    broadcast(call, { type: "limit-warning", code: "plan.minutes_low", minutesLeft, message: this.options.plans.minutesWarning(plan, minutesLeft) });
+    broadcast(call, {
+      type: "limit-warning",
+      code: "plan.minutes_low",
+      minutesLeft,
+      message: this.options.plans.minutesWarning(plan, minutesLeft),
+      vars: { minutes: minutesLeft, plan: plan.name },
+    });
     this.logger.info("call_minutes_low", { room_id: call.roomId, minutes_left: minutesLeft });
   }
 

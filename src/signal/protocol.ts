@@ -164,6 +164,9 @@ export interface IceServerView {
 export type CallEndReason = "ended-by-owner" | "room-deleted" | "out-of-minutes" | "banned" | "account-deleted";
 
 /** Every message the server sends. */
+/** The values in a message's sentence (a plan's name, a limit), so the page can say it in its own language. */
+export type MessageVars = Readonly<Record<string, string | number>>;
+
 export type ServerMessage =
   | {
       type: "welcome";
@@ -185,10 +188,10 @@ export type ServerMessage =
   | { type: "room-locked"; locked: boolean }
   | { type: "removed"; message: string }
   | { type: "call-ended"; reason: CallEndReason; message: string }
-  | { type: "limit-warning"; code: "plan.minutes_low"; minutesLeft: number; message: string }
+  | { type: "limit-warning"; code: "plan.minutes_low"; minutesLeft: number; message: string; vars?: MessageVars }
   | { type: "media-warning"; code: string; message: string }
   | { type: "pong" }
-  | { type: "error"; code: string; message: string };
+  | { type: "error"; code: string; message: string; vars?: MessageVars };
 
 /** WebSocket close codes youmeet uses (4000-4999 are the application's). */
 export const CloseCode = {

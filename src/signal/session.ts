@@ -3,7 +3,7 @@ import type { Logger } from "../log/logger.ts";
 import { SfuError } from "../sfu/index.ts";
 import type { Connection, Identity, Participant } from "./call.ts";
 import type { SignalHub } from "./hub.ts";
-import { checkClientMessage, CloseCode, isProblem, PROTOCOL_VERSION, type ClientMessage, type ProtocolProblem } from "./protocol.ts";
+import { checkClientMessage, CloseCode, isProblem, PROTOCOL_VERSION, type ClientMessage, type ProtocolProblem, type ServerMessage } from "./protocol.ts";
 import { SignalRefusal } from "./refusal.ts";
 
 /** Messages per second a socket may send on average, and the burst it may save up. */
@@ -73,7 +73,7 @@ export class SignalSession {
           this.participant = this.hub.join(this.roomId, this.identity, this.connection, message.media);
         } catch (error) {
           if (error instanceof SignalRefusal || error instanceof DomainError) {
-            this.connection.send({ type: "error", code: error.code, message: error.message });
+            this.connection.send(refusalMessage(error));
             this.closed = true;
             this.connection.close(CloseCode.refused, error.code);
             return;
@@ -85,7 +85,7 @@ export class SignalSession {
       await this.hub.handle(this.participant, message);
     } catch (error) {
       if (error instanceof SignalRefusal || error instanceof DomainError) {
-        this.connection.send({ type: "error", code: error.code, message: error.message });
+        this.connection.send(refusalMessage(error));
       } else if (error instanceof SfuError) {
         this.logger.warn("media_negotiation_failed", { room_id: this.roomId, code: error.code, message_type: message.type });
         this.connection.send({ type: "error", ...(SFU_REFUSALS[error.code] ?? MEDIA_FAILED) });
@@ -128,3 +128,9 @@ const SFU_REFUSALS: Record<string, { code: string; message: string }> = {
   "sfu.bad_candidate": { code: "sfu.bad_candidate", message: "The server could not use that ICE candidate." },
   "sfu.unexpected_answer": { code: "signal.out_of_order", message: "No media offer is waiting for an answer." },
 };
+
+/** The error message for a refusal, with the values of its sentence when it has any. */
+function refusalMessage(error: SignalRefusal | DomainError): ServerMessage {
+  const vars = error instanceof DomainError && Object.keys(error.vars).length > 0 ? { vars: error.vars } : {};
+  return { type: "error", code: error.code, message: error.message, ...vars };
+}

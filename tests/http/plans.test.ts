@@ -45,6 +45,19 @@ describe("plans over the app", () => {
     expect((await createRoom(ada, "Four")).status).toBe(201);
   });
 
+  test("the meeting page carries the plan refusals in the reader's language, for the values the server sends", async () => {
+    t = await startTestApp();
+    const ada = t.client();
+    await ada.devLogin("Ada");
+    await ada.post("/settings", { language: "ru" });
+    const roomId = (await createRoom(ada, "Standup")).json().id as string;
+    const page = (await ada.get(`/r/${roomId}`)).text;
+    const attribute = /data-texts="([^"]*)"/.exec(page)![1]!;
+    const texts = JSON.parse(attribute.replaceAll("&quot;", '"').replaceAll("&#39;", "'").replaceAll("&lt;", "<").replaceAll("&gt;", ">").replaceAll("&amp;", "&"));
+    expect(texts["error.plan.participants_limit"]).toBe("Звонок заполнен: тариф владельца комнаты ({plan}) позволяет участников: {max}.");
+    for (const code of ["screen_share_not_allowed", "minutes_used_up", "minutes_low"]) expect(texts[`error.plan.${code}`]).toMatch(/[а-я]/);
+  });
+
   test("GET /api/v1/me/usage answers the plan, this month's usage and the limits; it needs a login", async () => {
     t = await startTestApp();
     expect((await t.client().get("/api/v1/me/usage")).status).toBe(401);

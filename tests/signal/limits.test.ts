@@ -49,6 +49,8 @@ describe("the room owner's plan in a call", () => {
       type: "error",
       code: "plan.participants_limit",
       message: "This call is full: the room owner's plan (free) allows 2 people in a call.",
+      // The values of the sentence, so the page can say it in its own language.
+      vars: { plan: "free", max: 2 },
     });
     expect((await third.closed).code).toBe(4003);
     expect(h.t.hub.participantsOf(roomId)).toEqual(["Ada", "Visitor"]);
@@ -79,6 +81,7 @@ describe("the room owner's plan in a call", () => {
       type: "error" as const,
       code: "plan.screen_share_not_allowed",
       message: "Screen sharing is not part of the room owner's plan (free); the owner can ask the operator for a plan with it.",
+      vars: { plan: "free" },
     };
 
     grace.send({ type: "media-state", media: { audio: true, video: true, screen: true } });
@@ -145,6 +148,7 @@ describe("call minutes", () => {
       minutesLeft: 5,
       message:
         "5 minutes of call time left: the room owner's plan (free) allows 10 call minutes a month; the call ends when they are used up.",
+      vars: { minutes: 5, plan: "free" },
     };
     for (const s of [owner, guest]) expect(await s.next("limit-warning")).toEqual(warning);
     h.t.clock.now += 2 * MINUTE;
@@ -172,6 +176,7 @@ describe("call minutes", () => {
     expect(await late.next("error")).toMatchObject({
       code: "plan.minutes_used_up",
       message: `No call can start now: the room owner's plan (free) allows 10 call minutes a month, and they are used up until ${reset}.`,
+      vars: { plan: "free", minutes: "10", reset },
     });
 
     // The operator raising the limit lets the call start again.

@@ -15,6 +15,10 @@ export const plansEn = {
   "login.banned": "The operator of this server banned your account, so you cannot log in.",
   "login.banned.reason": "The operator of this server banned your account, so you cannot log in. Reason: {reason}",
   "error.room.limit_reached": "Your plan ({plan}) allows {max} rooms; delete one or ask the operator for more.",
+  "error.plan.participants_limit": "This call is full: the room owner's plan ({plan}) allows {max} people in a call.",
+  "error.plan.screen_share_not_allowed": "Screen sharing is not part of the room owner's plan ({plan}); the owner can ask the operator for a plan with it.",
+  "error.plan.minutes_used_up": "The room owner's plan ({plan}) allows {minutes} call minutes a month, and they are used up until {reset}.",
+  "error.plan.minutes_low": "{minutes} min of call time left on the room owner's plan ({plan}); the call ends when they are used up.",
 } as const;
 
 /** Texts of the plan and its usage (dashboard) and of a banned login, Russian. */
@@ -34,4 +38,8 @@ export const plansRu: Record<keyof typeof plansEn, string> = {
   "login.banned": "Администратор этого сервера заблокировал ваш аккаунт, поэтому войти нельзя.",
   "login.banned.reason": "Администратор этого сервера заблокировал ваш аккаунт, поэтому войти нельзя. Причина: {reason}",
   "error.room.limit_reached": "Ваш тариф ({plan}) позволяет комнат: {max}. Удалите одну или попросите администратора о большем.",
+  "error.plan.participants_limit": "Звонок заполнен: тариф владельца комнаты ({plan}) позволяет участников: {max}.",
+  "error.plan.screen_share_not_allowed": "Показ экрана не входит в тариф владельца комнаты ({plan}); владелец может попросить администратора о тарифе с ним.",
+  "error.plan.minutes_used_up": "Тариф владельца комнаты ({plan}) даёт {minutes} минут звонков в месяц, и они израсходованы до {reset}.",
+  "error.plan.minutes_low": "Осталось минут звонков по тарифу владельца комнаты ({plan}): {minutes}; звонок закончится, когда они выйдут.",
 };

@@ -57,6 +57,11 @@ const SCRIPT_TEXTS = [
   "room.banner.media_warning",
   "room.banner.ended_deleted",
   "room.banner.refused",
+  // Refusals the server explains with values (vars), said in the page's language.
+  "error.plan.participants_limit",
+  "error.plan.screen_share_not_allowed",
+  "error.plan.minutes_used_up",
+  "error.plan.minutes_low",
 ] as const satisfies readonly MessageKey[];
 
 /** Small line icons for the call controls (our own markup, no user data). */

@@ -13,7 +13,7 @@ import { QualityMonitor, watchIce } from "./quality.ts";
 import { startScreenShare, type ScreenShare } from "./screen.ts";
 import { Signaling, type ServerMessage } from "./signaling.ts";
 import { Subscriber, type RemoteTrack } from "./subscriber.ts";
-import { t } from "./texts.ts";
+import { localized, t } from "./texts.ts";
 
 /** The local devices and choices the call starts with (from the pre-join form). */
 export interface LocalMedia {
@@ -185,18 +185,18 @@ export class Call {
         break;
       }
       case "limit-warning":
-        this.ui.banner("media-warning", true, message.message);
+        this.ui.banner("media-warning", true, localized(message.code, message.message, message.vars));
         break;
       case "media-warning":
         this.ui.banner("media-warning", true, t("room.banner.media_warning", { message: message.message }));
         break;
       case "error":
-        this.lastError = { code: message.code, message: message.message };
+        this.lastError = { code: message.code, message: localized(message.code, message.message, message.vars) };
         // An error while our offer waits is most likely about that offer.
-        if (/^(sfu|media|plan)\./.test(message.code)) this.publisher?.handleRefusal(message.message);
+        if (/^(sfu|media|plan)\./.test(message.code)) this.publisher?.handleRefusal(this.lastError.message);
         if (!this.joined) break;
         // A plan limit (e.g. no screen sharing): say which, and stop what it refused.
-        if (message.code.startsWith("plan.")) this.ui.banner("media-warning", true, message.message);
+        if (message.code.startsWith("plan.")) this.ui.banner("media-warning", true, this.lastError.message);
         if (message.code === "plan.screen_share_not_allowed" && this.screen) {
           this.screen.stop();
           this.screenEnded();

@@ -19,3 +19,12 @@ export function t(key: string, vars?: Record<string, string | number>): string {
   const text = texts[key] ?? key;
   return vars ? text.replace(/\{(\w+)\}/g, (whole, name: string) => String(vars[name] ?? whole)) : text;
 }
+
+/**
+ * A server sentence in the page's language: the page's text for `code` (as `error.<code>`)
+ * filled with the values the server sent, else the server's own (English) sentence.
+ */
+export function localized(code: string, message: string, vars?: Readonly<Record<string, string | number>>): string {
+  const key = `error.${code}`;
+  return vars && key in texts ? t(key, vars) : message;
+}
