@@ -9,6 +9,8 @@ export interface PageSink {
   send(event: LiveEvent): void;
   /** Ends the page's connection (server shutdown). */
   end(): void;
+  /** Ends the page's connection if its login session is gone (a logout elsewhere). */
+  recheck(): void;
 }
 
 /** An open page as the registry hands it back: its id, and how it leaves. */
@@ -59,6 +61,11 @@ export class LivePages {
   closeAll(): void {
     for (const pages of [...this.byAccount.values()]) for (const sink of [...pages.values()]) sink.end();
     this.byAccount.clear();
+  }
+
+  /** Has every open page of the person check its session now: a logged-out one leaves at once. */
+  recheck(accountId: number): void {
+    for (const sink of [...(this.byAccount.get(accountId)?.values() ?? [])]) sink.recheck();
   }
 
   /** Sends an event to every open page of the person; `build` may tailor it per page id. */

@@ -61,6 +61,9 @@ export function liveEvents(deps: RouteDeps) {
         const page = live.connect(account.id, {
           send: (event: LiveEvent) => (sessionGoesOn(session.tokenHash) ? send(event.name, callEvent(event.data)) : end()),
           end,
+          recheck: () => {
+            if (!sessionGoesOn(session.tokenHash)) end();
+          },
         });
         // The keep-alive also re-checks the session: a logout, a ban or a deletion (also made by
         // `youmeet admin` in another process) ends the stream, and with it "online now".

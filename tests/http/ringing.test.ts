@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { SessionService } from "../../src/auth/sessions.ts";
 import { EventStream } from "../helpers/events.ts";
 import { api, htmxPost, loginPerson, PEOPLE_FLAGS, type Person } from "../helpers/people.ts";
 import { countRows, startTestApp, type TestApp } from "../helpers/server.ts";
@@ -325,6 +326,21 @@ describe("ringing over the live event stream", () => {
     expect(missing.status).toBe(404);
     expect(missing.text).toContain("Такого звонка нет, или он закончился давно.");
     expect((await api(bob, "GET", "/api/v1/calls/no-such-call")).json().error.message).toBe("There is no such call, or it ended long ago.");
+  });
+
+  test("logging out ends that session's live pages at once, and only that session's", async () => {
+    const { ada, bob, page, base } = await setup();
+    const bobPage = await page(bob);
+    // Bob's phone: a second session of the same account, with a page of its own.
+    const bobId = t.stores.accounts.findByYoumeetId(bob.youmeetId)!.id;
+    const phone = new SessionService(t.stores, () => t.clock.now).create(bobId, "phone");
+    const phonePage = await EventStream.open(base, `youmeet_session=${phone.token}`);
+    streams.push(phonePage);
+    expect((await api(ada, "GET", "/api/v1/contacts")).json().contacts[0].online).toBe(true);
+    expect((await bob.client.post("/auth/logout")).status).toBe(303);
+    await expect(bobPage.next("call", () => true, 2000)).rejects.toThrow("the stream ended");
+    expect(phonePage.ended).toBe(false);
+    expect((await api(ada, "GET", "/api/v1/contacts")).json().contacts[0].online).toBe(true);
   });
 
   test("a page whose session was logged out gets no more calls: its stream ends instead", async () => {

@@ -84,8 +84,11 @@ export function authRoutes(deps: RouteDeps) {
     )
     .post("/auth/logout", ({ request }) => {
       const visit = visits.of(request);
+      const accountId = visit.session?.account.id;
       deps.sessions.end(cookie.read(request.headers.get("cookie")));
       visit.forgetSession();
+      // This session's live pages leave now, so the person does not stay "online" from them.
+      if (accountId !== undefined) deps.live.recheck(accountId);
       return redirectAfterPost("/", visit.isHtmx, { "set-cookie": cookie.clear() });
     });
 }

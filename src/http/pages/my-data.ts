@@ -64,6 +64,8 @@ export function myDataPages(deps: RouteDeps) {
       ({ request, params }) =>
         loggedIn(request, (visit, active) => {
           const { wasCurrent } = dataRights.endSession(active.account, params.handle, active.tokenHash);
+          // That session's live pages (another device, say) leave now.
+          deps.live.recheck(active.account.id);
           if (!wasCurrent) return redirectAfterPost("/my-data?ended", visit.isHtmx);
           visit.forgetSession();
           return redirectAfterPost("/", visit.isHtmx, { "set-cookie": cookie.clear() });
