@@ -5,6 +5,9 @@
  */
 import { EXIT, type AdminArgs, type AdminCommand, type AdminEntry, type AdminOption } from "./types.ts";
 
+/** Widest usage column in a group's help; longer usages get a line of their own. */
+const USAGE_COLUMN = 28;
+
 const EVERY_COMMAND: Record<string, AdminOption> = {
   json: { kind: "switch", help: "Print JSON for scripts instead of a table." },
 };
@@ -110,8 +113,12 @@ function overview(entries: readonly AdminEntry[]): string {
 
 function groupHelp(group: Extract<AdminEntry, { commands: unknown }>): string {
   const lines = [`youmeet admin ${group.name}: ${group.summary}`, "", "Commands:"];
-  const width = Math.max(...Object.values(group.commands).map((c) => c.usage.length)) + 4;
-  for (const command of Object.values(group.commands)) lines.push(`  ${command.usage.padEnd(width)}${command.summary}`);
+  // A long usage takes a line of its own, so the summaries stay in one readable column.
+  const width = Math.min(Math.max(...Object.values(group.commands).map((c) => c.usage.length)) + 4, USAGE_COLUMN);
+  for (const command of Object.values(group.commands)) {
+    if (command.usage.length + 2 > width) lines.push(`  ${command.usage}`, `  ${"".padEnd(width)}${command.summary}`);
+    else lines.push(`  ${command.usage.padEnd(width)}${command.summary}`);
+  }
   lines.push("", `Each command has its own help: youmeet admin ${group.name} COMMAND --help.`);
   return lines.join("\n");
 }
