@@ -1,6 +1,6 @@
 import { normaliseYoumeetId } from "../auth/youmeet-id.ts";
 import { BadInput, Conflict, LimitReached, NotFound } from "../errors.ts";
-import type { Account } from "../store/accounts.ts";
+import { telegramName, type Account } from "../store/accounts.ts";
 import type { ContactRecord } from "../store/contacts.ts";
 import type { Stores } from "../store/index.ts";
 import { RecentAttempts } from "./attempts.ts";
@@ -29,7 +29,7 @@ export interface Presence {
 
 /** The name others see: the one the person chose on youmeet, else first and last name as Telegram gave them. */
 export function displayName(person: { firstName: string; lastName: string | null; displayName: string | null }): string {
-  return person.displayName ?? [person.firstName, person.lastName].filter(Boolean).join(" ");
+  return person.displayName ?? telegramName(person);
 }
 
 /** A youmeet ID as typed (any case, spaces or dashes anywhere), or BadInput. */

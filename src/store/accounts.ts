@@ -96,6 +96,11 @@ function profileParams(profile: TelegramProfile) {
 }
 
 /** SQL over the accounts table. */
+/** First and last name as Telegram gave them. */
+export function telegramName(person: { firstName: string; lastName: string | null }): string {
+  return [person.firstName, person.lastName].filter(Boolean).join(" ");
+}
+
 export class AccountStore {
   constructor(private readonly db: Database) {}
 

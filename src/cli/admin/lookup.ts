@@ -43,10 +43,6 @@ export function guarded(ctx: AdminContext, body: () => number): number {
   }
 }
 
-/** A person's full name as a table shows it. */
-export function fullName(user: { firstName: string; lastName: string | null }): string {
-  return [user.firstName, user.lastName].filter(Boolean).join(" ");
-}
 
 /** A time for JSON: ISO 8601, or null. */
 export function isoTime(ms: number | null): string | null {

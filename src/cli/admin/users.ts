@@ -4,7 +4,8 @@ import { BadInput, Conflict } from "../../errors.ts";
 import { limitText } from "../../plans/limits.ts";
 import { PlanService } from "../../plans/service.ts";
 import type { UserRow } from "../../store/users.ts";
-import { findUser, fullName, guarded, isoTime, USER_WORD } from "./lookup.ts";
+import { findUser, guarded, isoTime, USER_WORD } from "./lookup.ts";
+import { telegramName } from "../../store/accounts.ts";
 import { formatTime, printRecord, printRows } from "./output.ts";
 import { EXIT, type AdminArgs, type AdminCommand, type AdminContext, type AdminGroup } from "./types.ts";
 
@@ -16,7 +17,7 @@ const bansOf = (ctx: AdminContext) => new BanService(ctx.stores, () => ctx.now);
 function userJson(user: UserRow) {
   return {
     youmeetId: user.youmeetId,
-    name: fullName(user),
+    name: telegramName(user),
     username: user.username,
     plan: user.plan,
     createdAt: isoTime(user.createdAt),
@@ -88,7 +89,7 @@ export const usersGroup: AdminGroup = {
           ctx.stores.users.list(),
           [
             { heading: "YOUMEET ID", cell: (u) => u.youmeetId },
-            { heading: "NAME", cell: (u) => fullName(u) },
+            { heading: "NAME", cell: (u) => telegramName(u) },
             { heading: "USERNAME", cell: (u) => (u.username ? `@${u.username}` : null) },
             { heading: "PLAN", cell: (u) => u.plan },
             { heading: "CREATED", cell: (u) => formatTime(u.createdAt) },
@@ -162,7 +163,7 @@ export const usersGroup: AdminGroup = {
         if (args.options.yes !== "true") {
           throw new BadInput(
             "user.delete_unconfirmed",
-            `This deletes ${user.youmeetId} (${fullName(user)}) with its ${rooms} ${rooms === 1 ? "room" : "rooms"}, sessions and usage for good; add --yes to confirm.`,
+            `This deletes ${user.youmeetId} (${telegramName(user)}) with its ${rooms} ${rooms === 1 ? "room" : "rooms"}, sessions and usage for good; add --yes to confirm.`,
           );
         }
         ctx.stores.transaction(() => ctx.stores.accountData.deleteAccount(user.id));

@@ -1,6 +1,7 @@
 import { Elysia, t } from "elysia";
 import { feedbackForm, feedbackPage, feedbackSent, type FeedbackFormState } from "../../../views/pages/feedback.ts";
 import type { Translate } from "../../../views/i18n/index.ts";
+import { telegramName } from "../../store/accounts.ts";
 import {
   checkFeedback,
   FEEDBACK_FIELDS,
@@ -78,7 +79,7 @@ export function feedbackRoutes(deps: RouteDeps) {
 
   const blank = (visit: Visit): FeedbackValues => {
     const account = visit.session?.account;
-    const name = account ? [account.firstName, account.lastName].filter(Boolean).join(" ") : "";
+    const name = account ? telegramName(account) : "";
     return { name, email: "", subject: "", message: "" };
   };
   const formAnswer = (visit: Visit, state: FeedbackFormState, status: number) => {
